@@ -1,0 +1,192 @@
+/** One `<!-- { ... } -->` annotation of a Graph doc page, as written (unknown keys kept). */
+export interface BlockAnnotation {
+  blockType?: string;
+  name?: string;
+  truncated?: boolean;
+  isCollection?: boolean;
+  collectionProperty?: string;
+  isEmpty?: boolean;
+  expectError?: boolean;
+  '@odata.type'?: string;
+  [key: string]: unknown;
+}
+
+/** A fenced block that follows an annotation. */
+export interface AnnotatedBlock {
+  annotation: BlockAnnotation;
+  /** 1-based line of the annotation comment. */
+  line: number;
+  info: string;
+  content: string;
+}
+
+/** Headers as the doc writes them: names keep their spelling, duplicates keep their order. */
+export type DocHeaders = Array<[name: string, value: string]>;
+
+/** The HTTP request of an example. */
+export interface DocRequest {
+  method: string;
+  url: string;
+  headers: DocHeaders;
+  bodyText: string;
+  body: unknown;
+}
+
+/** The HTTP response of an example. */
+export interface DocResponse {
+  status: number;
+  headers: DocHeaders;
+  bodyText: string;
+  body: unknown;
+}
+
+/** Something about the page itself that is wrong or odd (not a server failure). */
+export interface DocFinding {
+  line: number;
+  rule: string;
+  message: string;
+}
+
+/** A request/response pair of the page. */
+export interface DocExample {
+  name: string;
+  request: DocRequest;
+  requestAnnotation: BlockAnnotation;
+  response: DocResponse | undefined;
+  responseAnnotation: BlockAnnotation | undefined;
+  /** False when the doc's own blocks cannot be replayed (see `findings`). */
+  replayable: boolean;
+  line: number;
+}
+
+/** A parsed documentation page. */
+export interface DocPage {
+  file: string;
+  title: string;
+  blocks: AnnotatedBlock[];
+  examples: DocExample[];
+  findings: DocFinding[];
+}
+
+const ANNOTATION = /<!--\s*(\{[\s\S]*?\})\s*-->/g;
+const FENCE = /^(```|~~~)\s*([\w-]*)\s*$/;
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Finds every annotation comment and the fenced block after it. */
+export function findAnnotatedBlocks(text: string, findings: DocFinding[] = []): AnnotatedBlock[] {
+  const blocks: AnnotatedBlock[] = [];
+  for (const m of text.matchAll(ANNOTATION)) {
+    const line = lineAt(text, m.index);
+    let annotation: BlockAnnotation;
+    try {
+      annotation = JSON.parse(m[1] ?? '') as BlockAnnotation;
+    } catch (err) {
+      findings.push({ line, rule: 'annotation-json', message: `annotation is not valid JSON: ${(err as Error).message}` });
+      continue;
+    }
+    const after = text.slice(m.index + m[0].length).split('\n');
+    const open = after.findIndex((l) => FENCE.test(l.trimEnd()) || /^(```|~~~)/.test(l));
+    if (open < 0) {
+      findings.push({ line, rule: 'annotation-without-block', message: 'annotation is not followed by a fenced block' });
+      continue;
+    }
+    const opener = after[open] ?? '';
+    const fence = opener.startsWith('~~~') ? '~~~' : '```';
+    const close = after.findIndex((l, i) => i > open && l.trimEnd() === fence);
+    const info = opener.slice(3).trim();
+    const content = after.slice(open + 1, close < 0 ? undefined : close).join('\n');
+    blocks.push({ annotation, line, info, content });
+  }
+  return blocks;
+}
+
+function splitMessage(content: string): { startLine: string; headers: DocHeaders; bodyText: string } {
+  const lines = content.split('\n');
+  const startLine = (lines.shift() ?? '').trim();
+  const headers: DocHeaders = [];
+  while (lines.length > 0 && (lines[0] ?? '').trim() !== '') {
+    const l = lines.shift() ?? '';
+    const colon = l.indexOf(':');
+    if (colon > 0) headers.push([l.slice(0, colon).trim(), l.slice(colon + 1).trim()]);
+  }
+  return { startLine, headers, bodyText: lines.join('\n').trim() };
+}
+
+function parseBody(bodyText: string, line: number, findings: DocFinding[]): { body: unknown; ok: boolean } {
+  if (bodyText === '') return { body: undefined, ok: true };
+  try {
+    return { body: JSON.parse(bodyText) as unknown, ok: true };
+  } catch (err) {
+    findings.push({ line, rule: 'body-json', message: `body is not valid JSON: ${(err as Error).message}` });
+    return { body: undefined, ok: false };
+  }
+}
+
+/** Parses a request block: `METHOD URL [HTTP/x]`, headers, blank line, body. */
+export function parseRequestBlock(content: string, line: number, findings: DocFinding[]): { request: DocRequest; ok: boolean } {
+  const { startLine, headers, bodyText } = splitMessage(content);
+  const [method = '', url = ''] = startLine.split(/\s+/);
+  const parsed = parseBody(bodyText, line, findings);
+  const ok = parsed.ok && /^[A-Z]+$/.test(method) && url !== '';
+  if (!ok && parsed.ok) findings.push({ line, rule: 'request-line', message: `request line '${startLine}' is not 'METHOD URL'` });
+  return { request: { method, url, headers, bodyText, body: parsed.body }, ok };
+}
+
+/** Parses a response block: `HTTP/1.1 201 Created`, headers, blank line, body. */
+export function parseResponseBlock(content: string, line: number, findings: DocFinding[]): { response: DocResponse; ok: boolean } {
+  const { startLine, headers, bodyText } = splitMessage(content);
+  const status = Number(/^HTTP\/[\d.]+\s+(\d{3})/.exec(startLine)?.[1] ?? NaN);
+  const parsed = parseBody(bodyText, line, findings);
+  const ok = parsed.ok && Number.isInteger(status);
+  if (!Number.isInteger(status)) findings.push({ line, rule: 'status-line', message: `status line '${startLine}' is not 'HTTP/1.1 NNN Reason'` });
+  return { response: { status, headers, bodyText, body: parsed.body }, ok };
+}
+
+/** Parses a Graph documentation page into its annotated examples. */
+export function loadDocPage(markdown: string, file: string): DocPage {
+  const text = markdown.replace(/\r\n?/g, '\n');
+  const findings: DocFinding[] = [];
+  const blocks = findAnnotatedBlocks(text, findings);
+  const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? file;
+  const examples: DocExample[] = [];
+  const unpaired: DocExample[] = [];
+  for (const block of blocks) {
+    const type = block.annotation.blockType;
+    if (type === 'request') {
+      const { request, ok } = parseRequestBlock(block.content, block.line, findings);
+      const example: DocExample = {
+        name: block.annotation.name ?? `example-${examples.length + 1}`,
+        request,
+        requestAnnotation: block.annotation,
+        response: undefined,
+        responseAnnotation: undefined,
+        replayable: ok,
+        line: block.line,
+      };
+      examples.push(example);
+      unpaired.push(example);
+    } else if (type === 'response') {
+      const { response, ok } = parseResponseBlock(block.content, block.line, findings);
+      const byName = block.annotation.name !== undefined ? unpaired.find((e) => e.name === block.annotation.name) : undefined;
+      const example = byName ?? unpaired[0];
+      if (!example) {
+        findings.push({ line: block.line, rule: 'response-without-request', message: 'response block has no request to pair with' });
+        continue;
+      }
+      unpaired.splice(unpaired.indexOf(example), 1);
+      example.response = response;
+      example.responseAnnotation = block.annotation;
+      example.replayable = example.replayable && ok;
+    }
+  }
+  for (const e of unpaired) {
+    findings.push({ line: e.line, rule: 'request-without-response', message: `request '${e.name}' has no response block` });
+    e.replayable = false;
+  }
+  return { file, title, blocks, examples, findings };
+}

@@ -1,0 +1,33 @@
+/**
+ * The one catalog of errors mockgraph answers with, keyed by Graph's own code strings.
+ * @see https://learn.microsoft.com/graph/errors
+ */
+export const GRAPH_ERROR_CATALOG = {
+  BadRequest: { status: 400, when: 'Malformed JSON, a body that breaks the schema, an unknown path segment or version, a bad query option.' },
+  InvalidAuthenticationToken: { status: 401, when: 'No Authorization header, a scheme other than Bearer, or an empty token.' },
+  ResourceNotFound: { status: 404, when: 'No entity has the id in the URL.' },
+  MethodNotAllowed: { status: 405, when: 'A method the addressed resource does not support; the Allow header lists the ones it does.' },
+  Conflict: { status: 409, when: 'A create whose client-supplied id is already taken.' },
+  RequestBodyRead: { status: 415, when: 'A POST or PATCH body whose Content-Type is not application/json.' },
+  RequestEntityTooLarge: { status: 413, when: 'A request body over the configured limit (default 1 MiB).' },
+  InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to the log, never to the client.' },
+} as const satisfies Record<string, { status: number; when: string }>;
+
+/** Every code mockgraph can answer with. */
+export type GraphErrorCode = keyof typeof GRAPH_ERROR_CATALOG;
+
+/** The error every layer throws; only the HTTP error handler turns it into a response. */
+export class GraphError extends Error {
+  readonly code: GraphErrorCode;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: GraphErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'GraphError';
+    this.code = code;
+    this.status = GRAPH_ERROR_CATALOG[code].status;
+    this.headers = headers;
+  }
+}
+

@@ -1,0 +1,150 @@
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { GraphError } from './errors';
+import type { GraphModel } from './model';
+import type { JsonSchema, SchemaFile } from './schema-files';
+
+/** The two create/update contracts a server can enforce (see schemas/README.md). */
+export const VALIDATION_PROFILES = ['doc', 'metadata'] as const;
+/** `doc`: the page's table, all required; `metadata`: Graph's metadata, open type. */
+export type ValidationProfile = (typeof VALIDATION_PROFILES)[number];
+/** Guards a string read from flags, env or options. */
+export function isValidationProfile(value: unknown): value is ValidationProfile {
+  return (VALIDATION_PROFILES as readonly unknown[]).includes(value);
+}
+
+/** What a request body is validated for. */
+export type BodyPurpose = 'create' | 'update';
+
+/** Schema checks compiled once, when the app is created. */
+export interface GraphValidator {
+  /** Throws a BadRequest GraphError naming the first offending property path. */
+  assertBody(entityType: string, purpose: BodyPurpose, profile: ValidationProfile, body: unknown): void;
+  /** Validates against any schema by $id; returns readable messages (empty when valid). */
+  check(schemaId: string, value: unknown): string[];
+}
+
+/** Annotation keywords carried by schemas/ (declared so ajv's strict mode accepts them). */
+const ANNOTATIONS = ['x-edmType', 'x-baseType', 'x-openType', 'x-abstract', 'x-key', 'x-entitySet'] as const;
+
+/** Request schema ids follow `mockgraph.requests.<type>.<purpose>[.doc|.metadata]`. */
+export function requestSchemaId(entityType: string, purpose: BodyPurpose, profile: ValidationProfile): string {
+  const local = entityType.slice(entityType.lastIndexOf('.') + 1);
+  if (purpose === 'update') return `mockgraph.requests.${local}.update${profile === 'doc' ? '.doc' : ''}`;
+  return `mockgraph.requests.${local}.create.${profile}`;
+}
+
+/** Compiles every schema under schemas/ into one strict ajv instance. */
+export function createGraphValidator(files: readonly SchemaFile[], model: GraphModel): GraphValidator {
+  // strictRequired stays off: the request contracts require properties declared through allOf, which it cannot see.
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, verbose: true, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword });
+  ajv.addKeyword({
+    keyword: 'x-odataType',
+    schemaType: 'string',
+    errors: true,
+    validate: function checkODataType(expected: string, data: unknown): boolean {
+      const self = checkODataType as { errors?: Partial<ErrorObject>[] };
+      if (typeof data !== 'object' || data === null || !('@odata.type' in data)) return true;
+      const named = (data as Record<string, unknown>)['@odata.type'];
+      if (typeof named === 'string' && model.resolveType(named) && model.derivesFrom(named, expected)) return true;
+      const shown = typeof named === 'string' ? `'${named}'` : JSON.stringify(named);
+      self.errors = [{ keyword: 'x-odataType', message: `@odata.type ${shown} does not name ${expected} or a type derived from it`, params: { expected } }];
+      return false;
+    },
+  });
+  for (const f of files) ajv.addSchema(f.schema as object, f.id);
+  const compiled = new Map<string, ValidateFunction>();
+  for (const f of files) compiled.set(f.id, ajv.getSchema(f.id) as ValidateFunction);
+
+  const run = (schemaId: string, value: unknown): ErrorObject[] => {
+    const validate = compiled.get(schemaId);
+    if (!validate) throw new Error(`no schema with $id ${schemaId}`);
+    return validate(value) ? [] : (validate.errors ?? []);
+  };
+  return {
+    assertBody(entityType, purpose, profile, body) {
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new GraphError('BadRequest', `Invalid request body: expected a JSON object representing ${entityType}, got ${jsonKind(body)}.`);
+      }
+      const errors = run(requestSchemaId(entityType, purpose, profile), body);
+      const first = pickMostSpecific(errors);
+      if (first) throw new GraphError('BadRequest', `Invalid request body: ${describeError(first, entityType, profile)}.`);
+    },
+    check(schemaId, value) {
+      return run(schemaId, value).map((e) => describeError(e, schemaId, undefined));
+    },
+  };
+}
+
+/** The deepest error is the most useful one (a wrong leaf beats "anyOf failed" on its parent). */
+function pickMostSpecific(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  let best: ErrorObject | undefined;
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'allOf') continue;
+    if (!best || pathOf(e).length > pathOf(best).length) best = e;
+  }
+  return best ?? errors[0];
+}
+
+/** JSON pointer segments of the value an error is about, including a missing or undeclared property. */
+function pathOf(e: ErrorObject): string[] {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const extra = (e.params as { missingProperty?: string; propertyName?: string; additionalProperty?: string });
+  const named = extra.missingProperty ?? extra.propertyName ?? extra.additionalProperty;
+  return named === undefined ? segments : [...segments, named];
+}
+
+/** Renders a path as `ipCategories[0].name`; the body itself is `body`. */
+export function formatPath(segments: readonly string[]): string {
+  if (segments.length === 0) return 'body';
+  return segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+const JSON_TYPE_NAMES: Record<string, string> = { string: 'String', integer: 'Integer', number: 'Number', boolean: 'Boolean', array: 'a collection', object: 'an object', null: 'null' };
+
+/** What the schema at an error expected, in Graph's vocabulary where the schema says it. */
+function expectedType(schema: JsonSchema | undefined): string {
+  if (!schema) return 'a valid value';
+  const odata = schema['x-odataType'];
+  if (typeof odata === 'string') return odata;
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  const edm = schema['x-edmType'];
+  if (typeof edm === 'string') return edm.replace(/Edm\./g, '') + (types.includes('null') ? ' or null' : '');
+  return types.map((t) => JSON_TYPE_NAMES[t] ?? t).join(' or ') || 'a valid value';
+}
+
+function describeError(e: ErrorObject, entityType: string, profile: ValidationProfile | undefined): string {
+  const path = formatPath(pathOf(e));
+  const parent = e.parentSchema as JsonSchema | undefined;
+  switch (e.keyword) {
+    case 'type':
+      return `${path}: expected ${expectedType(parent)}, got ${jsonKind(e.data)}`;
+    case 'minimum':
+    case 'maximum':
+      return `${path}: expected ${expectedType(parent)} within ${String(parent?.minimum)}..${String(parent?.maximum)}, got ${String(e.data)}`;
+    case 'format':
+      return `${path}: expected ${expectedType(parent)} (ISO 8601 with a time-zone offset, e.g. 2016-12-31T23:57:27.0365895+03:00), got ${JSON.stringify(e.data)}`;
+    case 'required':
+      return `${path}: required property is missing${profile === 'doc' ? " (the documentation's create contract requires every property in its table; start with --validation metadata to require only azureTenantId)" : ''}`;
+    case 'propertyNames':
+      return `${path}: property is not declared on ${entityType} in the documentation's table (undeclared properties are accepted only with --validation metadata)`;
+    case 'additionalProperties':
+      return `${path}: property is not declared on ${expectedType(parent)}`;
+    case 'x-odataType':
+      return `${path}: ${e.message ?? 'wrong @odata.type'}`;
+    case 'minLength':
+      return `${path}: expected a non-empty string`;
+    default:
+      return `${path}: ${e.message ?? 'is invalid'}`;
+  }
+}

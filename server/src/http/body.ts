@@ -1,0 +1,28 @@
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { GraphError } from '../graph/errors';
+
+const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
+
+/**
+ * Checks the Content-Type of bodies before parsing them: missing → 400, not JSON → 415, as Graph
+ * answers. @see https://learn.microsoft.com/graph/errors
+ */
+export function requireJsonBody(): RequestHandler {
+  return (req, _res, next) => {
+    if (!METHODS_WITH_BODY.has(req.method)) return next();
+    const type = req.get('Content-Type');
+    if (type === undefined || type.trim() === '') {
+      throw new GraphError('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    }
+    if (!req.is('application/json')) {
+      throw new GraphError('RequestBodyRead', `A supported MIME type could not be found that matches the content type of the request. The supported type is 'application/json'; the request's is '${type}'.`);
+    }
+    next();
+  };
+}
+
+/** Parses JSON bodies (whatever their JSON media-type parameters) up to the limit. */
+export function parseJsonBody(limitBytes: number): RequestHandler {
+  return express.json({ limit: limitBytes, strict: false, type: () => true });
+}

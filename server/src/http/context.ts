@@ -1,0 +1,12 @@
+import type { Response } from 'express';
+
+/** What one request carries through the middleware chain, kept in `res.locals` (never on `req`). */
+export interface RequestContext {
+  requestId: string;
+  clientRequestId: string;
+}
+
+/** The request's context; set by `assignRequestIds` before anything else runs. */
+export function requestContext(res: Response): RequestContext {
+  return res.locals as RequestContext;
+}

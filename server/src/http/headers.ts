@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import type { AppDeps } from '../options';
+import { requestContext } from './context';
+
+/** Graph's JSON media type, as it answers it. */
+export const GRAPH_JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+/** The header names mockgraph reads or writes, spelled as Graph spells them. */
+export const HEADER = {
+  requestId: 'request-id',
+  clientRequestId: 'client-request-id',
+  odataVersion: 'OData-Version',
+  location: 'Location',
+  wwwAuthenticate: 'WWW-Authenticate',
+} as const;
+
+/** Gives every response a fresh `request-id`, echoes or creates `client-request-id`, and states `OData-Version`. */
+export function assignRequestIds(deps: AppDeps): RequestHandler {
+  return (req, res, next) => {
+    const sent = req.get(HEADER.clientRequestId);
+    const ctx = requestContext(res);
+    ctx.requestId = deps.newId();
+    ctx.clientRequestId = sent !== undefined && sent.trim() !== '' ? sent.trim().slice(0, 200) : ctx.requestId;
+    res.setHeader(HEADER.requestId, ctx.requestId);
+    res.setHeader(HEADER.clientRequestId, ctx.clientRequestId);
+    res.setHeader(HEADER.odataVersion, '4.0');
+    next();
+  };
+}

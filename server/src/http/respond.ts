@@ -1,0 +1,28 @@
+import type { Response } from 'express';
+import { GRAPH_JSON_CONTENT_TYPE } from './headers';
+
+/** What a handler answers: status, extra headers and an optional JSON (or plain-text) body. */
+export interface GraphResponse {
+  status: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+  text?: string;
+}
+
+/** Writes a GraphResponse with Graph's exact Content-Type string (Express would reformat it). */
+export function send(res: Response, out: GraphResponse): void {
+  res.status(out.status);
+  for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
+  if (out.json !== undefined) {
+    const body = JSON.stringify(out.json);
+    res.setHeader('Content-Type', GRAPH_JSON_CONTENT_TYPE);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  } else if (out.text !== undefined) {
+    res.setHeader('Content-Type', 'text/plain;charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(out.text));
+    res.end(out.text);
+  } else {
+    res.end();
+  }
+}

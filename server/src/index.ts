@@ -1,0 +1,12 @@
+/** mockgraph's public surface: what the CLI, contract tests and embedding projects import. */
+export { createApp } from './app';
+export type { AppOptions } from './options';
+export { GRAPH_ERROR_CATALOG, GraphError } from './graph/errors';
+export type { GraphErrorCode } from './graph/errors';
+export { loadGraphDefinition } from './graph/registry';
+export type { GraphDefinition } from './graph/registry';
+export { VALIDATION_PROFILES, isValidationProfile } from './graph/validate';
+export type { ValidationProfile } from './graph/validate';
+export { normalizeTypeName } from './graph/model';
+export { createMemoryStore } from './store/memory-store';
+export type { Entity, EntityStore } from './store/store';

@@ -1,0 +1,68 @@
+import type { EntitySetModel, GraphModel, StructuredTypeModel } from '../graph/model';
+import { isJsonObject, setOwn } from '../json';
+import type { Entity } from '../store/store';
+
+/** Where the service is reached from, as the client sees it (so links it gets back work). */
+export interface ServiceRoot {
+  /** e.g. `http://localhost:4000` */
+  origin: string;
+  /** e.g. `beta` */
+  version: string;
+}
+
+/** The service root URL, e.g. `http://localhost:4000/beta`. */
+export function serviceRootUrl(root: ServiceRoot): string {
+  return `${root.origin}/${root.version}`;
+}
+
+/** The canonical URL of one entity (key as segment, as Graph writes it). */
+export function entityUrl(root: ServiceRoot, set: EntitySetModel, id: string): string {
+  return `${serviceRootUrl(root)}/${set.path}/${encodeURIComponent(id)}`;
+}
+
+/** `@odata.context` of a single entity. @see OData JSON Format v4.01 §10.10 */
+export function entityContextUrl(root: ServiceRoot, set: EntitySetModel): string {
+  return `${serviceRootUrl(root)}/$metadata#${set.path}/$entity`;
+}
+
+/** `@odata.context` of a collection of entities. @see OData JSON Format v4.01 §10.1 */
+export function collectionContextUrl(root: ServiceRoot, set: EntitySetModel): string {
+  return `${serviceRootUrl(root)}/$metadata#${set.path}`;
+}
+
+/** The `@odata.type` value of a type: `#` followed by its qualified name. */
+export function typeAnnotation(type: StructuredTypeModel): string {
+  return `#${type.name}`;
+}
+
+/** Drops every `@odata.*` control annotation (top level and nested), the form the store keeps. */
+export function stripAnnotations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripAnnotations);
+  if (!isJsonObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!k.includes('@')) setOwn(out, k, stripAnnotations(v));
+  }
+  return out;
+}
+
+/** A stored entity as a payload: `@odata.type` on it and on each nested complex value (as the doc's response shows). */
+export function annotateEntity(entity: Entity, type: StructuredTypeModel, model: GraphModel, context?: string): Record<string, unknown> {
+  const head: Record<string, unknown> = context === undefined ? {} : { '@odata.context': context };
+  return { ...head, ...annotateStructured(entity, type, model) };
+}
+
+function annotateStructured(value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
+  const out: Record<string, unknown> = { '@odata.type': typeAnnotation(type) };
+  for (const [name, v] of Object.entries(value)) {
+    const prop = type.property(name);
+    const complexType = prop?.complex ? model.resolveType(prop.type) : undefined;
+    setOwn(out, name, complexType ? annotateValue(v, complexType, model) : v);
+  }
+  return out;
+}
+
+function annotateValue(v: unknown, type: StructuredTypeModel, model: GraphModel): unknown {
+  if (Array.isArray(v)) return v.map((item) => annotateValue(item, type, model));
+  return isJsonObject(v) ? annotateStructured(v, type, model) : v;
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphDefinition } from './graph/registry';
+import { loadGraphDefinition } from './graph/registry';
+import type { ValidationProfile } from './graph/validate';
+import { createMemoryStore } from './store/memory-store';
+import type { EntityStore } from './store/store';
+
+/** What `createApp` accepts; every field has a default suited to offline development. */
+export interface AppOptions {
+  /** Where entities live (default: a new in-memory store). */
+  store?: EntityStore;
+  /** The create/update contract (default `doc`, the documentation page's). */
+  validation?: ValidationProfile;
+  /** The request-body size limit (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** Fixed `scheme://host[:port]` for links; by default taken from each request's Host header. */
+  publicOrigin?: string;
+  /** The clock (tests fix it). */
+  now?: () => Date;
+  /** The id generator for new entities and request ids (tests fix it). */
+  newId?: () => string;
+  /** Where unexpected faults are reported (default: stderr). */
+  logError?: (message: string) => void;
+}
+
+/** Options with every default filled in, plus the loaded Graph definition. */
+export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin'>> {
+  publicOrigin: string | undefined;
+  graph: GraphDefinition;
+}
+
+/** The default body limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Fills in defaults; the only place they are decided. */
+export function resolveDeps(options: AppOptions = {}): AppDeps {
+  return {
+    store: options.store ?? createMemoryStore(),
+    validation: options.validation ?? 'doc',
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    publicOrigin: options.publicOrigin,
+    now: options.now ?? (() => new Date()),
+    newId: options.newId ?? randomUUID,
+    logError: options.logError ?? ((message) => process.stderr.write(message + '\n')),
+    graph: loadGraphDefinition(),
+  };
+}

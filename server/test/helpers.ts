@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDocPage } from '../../contract-tests/src/load';
+import type { AppOptions } from '../src/index';
+import { createApp, loadGraphDefinition } from '../src/index';
+
+/** A valid bearer header for the default auth mode. */
+export const AUTH = { Authorization: 'Bearer test-token' } as const;
+
+/** The fixed clock of HTTP tests. */
+export const FIXED_NOW = new Date('2026-11-26T08:00:00.000Z');
+
+/** Sequential ids (`id-1`, `id-2`, …) so bodies and headers are deterministic. */
+export function sequentialIds(prefix = 'id'): () => string {
+  let n = 0;
+  return () => `${prefix}-${++n}`;
+}
+
+/** An app with a fixed clock and predictable ids. */
+export function testApp(options: AppOptions = {}) {
+  return createApp({ now: () => FIXED_NOW, newId: sequentialIds(), logError: () => {}, ...options });
+}
+
+/** The request body of the documentation page's create example, parsed from the contract fixture. */
+export function docExampleBody(): Record<string, unknown> {
+  const file = join(__dirname, '..', '..', 'contract-tests', 'docs', 'add-ipsecurityprofiles.md');
+  const page = loadDocPage(readFileSync(file, 'utf8'), file);
+  const example = page.examples[0];
+  if (!example) throw new Error('the fixture has no example');
+  return structuredClone(example.request.body) as Record<string, unknown>;
+}
+
+/** Messages from validating a body against Graph's error schema (empty when it is a Graph error). */
+export function graphErrorProblems(body: unknown): string[] {
+  return loadGraphDefinition().validator.check('odata.error', body);
+}
