@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import ts from 'typescript';
 import type { JSONSchema4 } from 'json-schema';
 import { packageRoot } from '../server/src/package-root';
 import { loadSchemaFiles } from '../server/src/graph/schema-files';
@@ -57,26 +58,29 @@ export async function renderTypes(files: readonly SchemaFile[] = loadSchemaFiles
     additionalProperties: false,
     strictIndexSignatures: true,
     unknownAny: true,
-    format: true,
-    style: { singleQuote: true, printWidth: 120 },
+    // Prettier (format: true) loads plugins with dynamic import(), which Jest's VM refuses: TypeScript's printer formats instead.
+    format: false,
     cwd: packageRoot(),
     $refOptions: { resolve: { external: false } },
   });
-  // The generator's provenance lines name the synthetic bundle root; they tell a reader nothing.
-  return text
+  const source = ts.createSourceFile('graph.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const printed = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(source);
+  // The generator's provenance lines and empty root interface name the synthetic bundle; they tell a reader nothing.
+  return printed
     .replace(/\n \*\n \* This interface was referenced by `MockgraphSchemas`'s JSON-Schema\n \* via the `definition` "[^"]+"\./g, '')
-    .replace('export interface MockgraphSchemas {}\n', '');
+    .replace('export interface MockgraphSchemas {\n}\n', '');
 }
 
-async function main(): Promise<void> {
-  const target = join(packageRoot(), GENERATED_FILE);
-  writeFileSync(target, await renderTypes());
-  process.stdout.write(`wrote ${GENERATED_FILE}\n`);
-}
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`generate-types: ${err instanceof Error ? err.message : String(err)}\n`);
+/** `--check [FILE]` compares instead of writing (exit 1 when stale); FILE defaults to generated/graph.ts. */
+export async function main(args: string[]): Promise<void> {
+  const check = args[0] === '--check';
+  const target = (check ? args[1] : undefined) ?? join(packageRoot(), GENERATED_FILE);
+  const text = await renderTypes();
+  if (!check) {
+    writeFileSync(target, text);
+    process.stdout.write(`wrote ${GENERATED_FILE}\n`);
+  } else if (readFileSync(target, 'utf8') !== text) {
+    process.stderr.write(`${GENERATED_FILE} is stale: run \`npm run generate\` and commit the result\n`);
     process.exit(1);
-  });
+  }
 }

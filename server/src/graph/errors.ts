@@ -3,14 +3,14 @@
  * @see https://learn.microsoft.com/graph/errors
  */
 export const GRAPH_ERROR_CATALOG = {
-  BadRequest: { status: 400, when: 'Malformed JSON, a body that breaks the schema, an unknown path segment or version, a bad query option.' },
-  InvalidAuthenticationToken: { status: 401, when: 'No Authorization header, a scheme other than Bearer, or an empty token.' },
+  BadRequest: { status: 400, when: 'Malformed JSON, a body without Content-Type, a body that breaks the schema, an unknown path segment or version.' },
+  InvalidAuthenticationToken: { status: 401, when: 'No Authorization header ("Access token is empty."), a scheme other than Bearer, or an empty token; with WWW-Authenticate: Bearer.' },
   ResourceNotFound: { status: 404, when: 'No entity has the id in the URL.' },
   MethodNotAllowed: { status: 405, when: 'A method the addressed resource does not support; the Allow header lists the ones it does.' },
   Conflict: { status: 409, when: 'A create whose client-supplied id is already taken.' },
-  RequestBodyRead: { status: 415, when: 'A POST or PATCH body whose Content-Type is not application/json.' },
-  RequestEntityTooLarge: { status: 413, when: 'A request body over the configured limit (default 1 MiB).' },
-  InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to the log, never to the client.' },
+  RequestBodyRead: { status: 415, when: 'A POST or PATCH body whose Content-Type is not application/json (parameters such as charset are fine).' },
+  RequestEntityTooLarge: { status: 413, when: 'A request body over the limit (default 1 MiB).' },
+  InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to its log (stderr) under the request-id, never to the client.' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 /** Every code mockgraph can answer with. */

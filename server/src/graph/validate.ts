@@ -43,6 +43,8 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
   for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword });
   ajv.addKeyword({
     keyword: 'x-odataType',
+    // Checked before allOf, so the most derived declared type is the one an error names.
+    before: 'allOf',
     schemaType: 'string',
     errors: true,
     validate: function checkODataType(expected: string, data: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
+import type { GraphErrorBody } from '../../../generated/graph';
 import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
 import { requestContext } from './context';
@@ -31,17 +32,14 @@ function fromBodyParser(err: { type?: unknown; message?: unknown }): GraphError 
 /** Writes a Graph error body; the only writer of error responses. */
 export function writeGraphError(res: Response, deps: AppDeps, err: GraphError): void {
   const ctx = requestContext(res);
-  send(res, {
-    status: err.status,
-    headers: { ...err.headers },
-    json: {
-      error: {
-        code: err.code,
-        message: err.message,
-        innerError: { date: graphDate(deps.now()), 'request-id': ctx.requestId, 'client-request-id': ctx.clientRequestId },
-      },
+  const body: GraphErrorBody = {
+    error: {
+      code: err.code,
+      message: err.message,
+      innerError: { date: graphDate(deps.now()), 'request-id': ctx.requestId, 'client-request-id': ctx.clientRequestId },
     },
-  });
+  };
+  send(res, { status: err.status, headers: { ...err.headers }, json: body });
 }
 
 /** The one error boundary: GraphErrors go out as they are, anything else as a 500 without details. */

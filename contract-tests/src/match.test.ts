@@ -1,0 +1,51 @@
+import type { DocResponse } from './load';
+import type { MatchContext } from './match';
+import { instantKey, matchResponse } from './match';
+
+const ctx: MatchContext = { keyProperties: new Set(['id']), validateBody: () => [] };
+const expected = (body: unknown, status = 201): DocResponse => ({ status, headers: [['Content-Type', 'application/json'], ['Content-Length', '1246']], bodyText: JSON.stringify(body), body });
+const actual = (body: unknown, status = 201, contentType = 'application/json;odata.metadata=minimal') => ({ status, headers: { 'content-type': contentType, 'content-length': '1' }, bodyText: JSON.stringify(body) });
+const messages = (doc: DocResponse, got: ReturnType<typeof actual>, truncated = true) => matchResponse(doc, { truncated }, got, ctx).map((m) => m.message);
+
+describe('matchResponse', () => {
+  test('status must match exactly', () => {
+    expect(messages(expected({}), actual({}, 200))).toEqual(['status: different status: expected 201, got 200']);
+  });
+
+  test('Content-Type compares by media type, Content-Length is ignored', () => {
+    expect(messages(expected({}), actual({}))).toEqual([]);
+    expect(messages(expected({}), actual({}, 201, 'text/plain'))).toEqual(['headers.Content-Type: different header: expected "application/json", got "text/plain"']);
+  });
+
+  test('truncated: the doc body is a subset; otherwise extra properties are reported', () => {
+    expect(messages(expected({ a: 1 }), actual({ a: 1, b: 2 }))).toEqual([]);
+    expect(messages(expected({ a: 1 }), actual({ a: 1, b: 2 }), false)).toEqual(['$["b"]: unexpected property: expected nothing, got 2']);
+  });
+
+  test('the server-assigned id only has to be present and a string', () => {
+    expect(messages(expected({ id: 'doc-id' }), actual({ id: 'other' }))).toEqual([]);
+    expect(messages(expected({ id: 'doc-id' }), actual({}))).toEqual(['$["id"]: missing property: expected "doc-id", got nothing']);
+    expect(messages(expected({ id: 'doc-id' }), actual({ id: 5 }))).toEqual(['$["id"]: missing key: expected "a server-assigned string key", got 5']);
+  });
+
+  test('@odata.type compares case-insensitively, with or without #', () => {
+    expect(messages(expected({ x: { '@odata.type': 'microsoft.graph.ipCategory' } }), actual({ x: { '@odata.type': '#Microsoft.Graph.IpCategory' } }))).toEqual([]);
+    expect(messages(expected({ '@odata.type': '#a.b' }), actual({ '@odata.type': '#a.c' }))).toHaveLength(1);
+  });
+
+  test('date-times compare as instants', () => {
+    expect(messages(expected({ t: '2016-12-31T23:57:27.0365895+03:00' }), actual({ t: '2016-12-31T20:57:27.03658950Z' }))).toEqual([]);
+    expect(messages(expected({ t: '2016-12-31T23:57:27.0365895+03:00' }), actual({ t: '2016-12-31T23:57:27.0365895Z' }))).toHaveLength(1);
+    expect(instantKey('not a date')).toBeUndefined();
+  });
+
+  test('a failure names the JSON path, the expected and the actual value', () => {
+    expect(messages(expected({ list: [{ n: 'a' }] }), actual({ list: [{ n: 'b' }] }))).toEqual(['$["list"][0]["n"]: different value: expected "a", got "b"']);
+  });
+
+  test('schema problems of the actual body are reported', () => {
+    const strict: MatchContext = { ...ctx, validateBody: () => ['countHits: expected Int32'] };
+    const out = matchResponse(expected({}), { '@odata.type': 'microsoft.graph.ipSecurityProfile' }, actual({}), strict);
+    expect(out.map((m) => m.message)).toEqual(['schema microsoft.graph.ipSecurityProfile: countHits: expected Int32']);
+  });
+});
