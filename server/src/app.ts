@@ -2,6 +2,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { requireBearerToken } from './http/auth';
 import { parseJsonBody, requireJsonBody } from './http/body';
+import { graphCors } from './http/cors';
 import { graphErrorHandler } from './http/error-handler';
 import { assignRequestIds } from './http/headers';
 import { matchGraphRoute, runGraphRoute } from './http/routes';
@@ -15,7 +16,8 @@ export function createApp(options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(assignRequestIds(deps));
-  app.use(requireBearerToken());
+  app.use(graphCors(deps));
+  app.use(requireBearerToken(deps));
   app.use(matchGraphRoute(deps));
   app.use(requireJsonBody());
   app.use(parseJsonBody(deps.bodyLimitBytes));

@@ -10,3 +10,5 @@ export type { ValidationProfile } from './graph/validate';
 export { normalizeTypeName } from './graph/model';
 export { createMemoryStore } from './store/memory-store';
 export type { Entity, EntityStore } from './store/store';
+export { AUTH_MODES, isAuthMode, mintAccessToken } from './graph/access-token';
+export type { AuthMode, AccessTokenClaims } from './graph/access-token';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphDefinition } from './graph/registry';
 import { loadGraphDefinition } from './graph/registry';
+import type { AuthMode } from './graph/access-token';
 import type { ValidationProfile } from './graph/validate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
@@ -11,6 +12,12 @@ export interface AppOptions {
   store?: EntityStore;
   /** The create/update contract (default `doc`, the documentation page's). */
   validation?: ValidationProfile;
+  /** How requests are authenticated (default `bearer`: any non-empty bearer token). */
+  auth?: AuthMode;
+  /** With `auth: 'jwt'`: the HS256 secret that signatures are verified with (default: tokens are only decoded). */
+  jwtSecret?: string;
+  /** Origins allowed by CORS (default: any origin). */
+  corsOrigins?: readonly string[];
   /** The request-body size limit (default 1 MiB). */
   bodyLimitBytes?: number;
   /** Fixed `scheme://host[:port]` for links; by default taken from each request's Host header. */
@@ -24,8 +31,10 @@ export interface AppOptions {
 }
 
 /** Options with every default filled in, plus the loaded Graph definition. */
-export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin'>> {
+export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwtSecret' | 'corsOrigins'>> {
   publicOrigin: string | undefined;
+  jwtSecret: string | undefined;
+  corsOrigins: readonly string[] | undefined;
   graph: GraphDefinition;
 }
 
@@ -37,6 +46,9 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
   return {
     store: options.store ?? createMemoryStore(),
     validation: options.validation ?? 'doc',
+    auth: options.auth ?? 'bearer',
+    jwtSecret: options.jwtSecret,
+    corsOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : undefined,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     publicOrigin: options.publicOrigin,
     now: options.now ?? (() => new Date()),

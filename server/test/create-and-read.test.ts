@@ -6,8 +6,9 @@ const COLLECTION = '/beta/security/ipSecurityProfiles';
 describe('POST /beta/security/ipSecurityProfiles', () => {
   test('creates the doc example: 201, Location, context, type, and every request property echoed', async () => {
     const body = docExampleBody();
-    const res = await request(testApp()).post(COLLECTION).set(AUTH).send(body);
+    const res = await request(testApp({ publicOrigin: undefined })).post(COLLECTION).set(AUTH).send(body);
     expect(res.status).toBe(201);
+    // Without a configured origin, links use the request's Host, so clients can follow them back.
     expect(res.headers.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/beta\/security\/ipSecurityProfiles\/id-2$/);
     expect(res.body['@odata.context']).toMatch(/\/beta\/\$metadata#security\/ipSecurityProfiles\/\$entity$/);
     expect(res.body['@odata.type']).toBe('#microsoft.graph.ipSecurityProfile');
@@ -44,11 +45,7 @@ describe('POST /beta/security/ipSecurityProfiles', () => {
     const created = await request(app).post(COLLECTION).set(AUTH).send(docExampleBody());
     const read = await request(app).get(`${COLLECTION}/${created.body.id}`).set(AUTH);
     expect(read.status).toBe(200);
-    // Each supertest call listens on its own port, so the context URL's origin differs.
-    const { '@odata.context': readContext, ...readRest } = read.body;
-    const { '@odata.context': createdContext, ...createdRest } = created.body;
-    expect(readRest).toEqual(createdRest);
-    expect(readContext.replace(/:\d+/, '')).toBe(createdContext.replace(/:\d+/, ''));
+    expect(read.body).toEqual(created.body);
   });
 
   test('the path matches case-insensitively, as the doc writes /Security', async () => {

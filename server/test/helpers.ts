@@ -16,9 +16,12 @@ export function sequentialIds(prefix = 'id'): () => string {
   return () => `${prefix}-${++n}`;
 }
 
-/** An app with a fixed clock and predictable ids. */
+/** The origin test apps put in links (supertest listens on a new port for every request). */
+export const TEST_ORIGIN = 'https://mockgraph.test';
+
+/** An app with a fixed clock, predictable ids and a fixed link origin. */
 export function testApp(options: AppOptions = {}) {
-  return createApp({ now: () => FIXED_NOW, newId: sequentialIds(), logError: () => {}, ...options });
+  return createApp({ now: () => FIXED_NOW, newId: sequentialIds(), logError: () => {}, publicOrigin: TEST_ORIGIN, ...options });
 }
 
 /** The request body of the documentation page's create example, parsed from the contract fixture. */

@@ -1,4 +1,4 @@
-import { annotateEntity, stripAnnotations } from '../odata/annotations';
+import { entityPayload, stripAnnotations } from '../odata/annotations';
 import { applyPatch, toStoredEntity } from './entity-shape';
 import { loadGraphDefinition } from './registry';
 
@@ -15,7 +15,7 @@ describe('stored entity shape', () => {
   test('annotations are stripped for storage and added back on the way out', () => {
     const input = stripAnnotations({ '@odata.type': '#microsoft.graph.ipSecurityProfile', ipCategories: [{ '@odata.type': 'microsoft.graph.ipCategory', name: 'n' }], 'tags@odata.type': '#Collection(String)' });
     expect(input).toEqual({ ipCategories: [{ name: 'n' }] });
-    const out = annotateEntity(toStoredEntity(input as Record<string, unknown>, 'x', profile, model), profile, model, 'ctx');
+    const out = entityPayload(toStoredEntity(input as Record<string, unknown>, 'x', profile, model), profile, model, { metadata: 'minimal', context: 'ctx' });
     expect(Object.keys(out).slice(0, 3)).toEqual(['@odata.context', '@odata.type', 'id']);
     expect((out.ipCategories as unknown[])[0]).toEqual({ '@odata.type': '#microsoft.graph.ipCategory', description: null, name: 'n', vendor: null });
   });

@@ -5,8 +5,10 @@
 export const GRAPH_ERROR_CATALOG = {
   BadRequest: { status: 400, when: 'Malformed JSON, a body without Content-Type, a body that breaks the schema, an unknown path segment or version.' },
   InvalidAuthenticationToken: { status: 401, when: 'No Authorization header ("Access token is empty."), a scheme other than Bearer, or an empty token; with WWW-Authenticate: Bearer.' },
+  Forbidden: { status: 403, when: 'With --auth jwt: the token lacks the permission the operation needs (named in the message), or it is a personal Microsoft account token, which the page does not support.' },
   ResourceNotFound: { status: 404, when: 'No entity has the id in the URL.' },
   MethodNotAllowed: { status: 405, when: 'A method the addressed resource does not support; the Allow header lists the ones it does.' },
+  NotAcceptable: { status: 406, when: 'An Accept header that admits no JSON response.' },
   Conflict: { status: 409, when: 'A create whose client-supplied id is already taken.' },
   RequestBodyRead: { status: 415, when: 'A POST or PATCH body whose Content-Type is not application/json (parameters such as charset are fine).' },
   RequestEntityTooLarge: { status: 413, when: 'A request body over the limit (default 1 MiB).' },

@@ -43,7 +43,8 @@ describe('the Graph model built from schemas/', () => {
 
   test('the collection is a beta-only containment below the security singleton', () => {
     expect(model.entitySets).toEqual([
-      { segments: ['security', 'ipSecurityProfiles'], path: 'security/ipSecurityProfiles', entityType: 'microsoft.graph.ipSecurityProfile', containment: true, versions: ['beta'] },
+      { segments: ['security', 'ipSecurityProfiles'], path: 'security/ipSecurityProfiles', entityType: 'microsoft.graph.ipSecurityProfile', containment: true, versions: ['beta'],
+        permissions: { read: ['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All'], write: ['SecurityEvents.ReadWrite.All'] } },
     ]);
   });
 });

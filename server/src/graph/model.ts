@@ -33,6 +33,8 @@ export interface EntitySetModel {
   entityType: string;
   containment: boolean;
   versions: readonly string[];
+  /** Delegated scopes or application roles, any one of which grants the access. */
+  permissions: { read: readonly string[]; write: readonly string[] };
 }
 
 /** The registry of Graph types and collections, derived once from schemas/. */
@@ -113,9 +115,18 @@ export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
   const types = [...byName.keys()].map(build);
 
   const entitySets: EntitySetModel[] = typed.flatMap((f) => {
-    const set = f.schema['x-entitySet'] as { path: string; containment?: boolean; versions: string[] } | undefined;
+    const set = f.schema['x-entitySet'] as { path: string; containment?: boolean; versions: string[]; permissions?: EntitySetModel['permissions'] } | undefined;
     if (!set) return [];
-    return [{ segments: set.path.split('/'), path: set.path, entityType: String(f.schema['x-odataType']), containment: set.containment === true, versions: set.versions }];
+    return [
+      {
+        segments: set.path.split('/'),
+        path: set.path,
+        entityType: String(f.schema['x-odataType']),
+        containment: set.containment === true,
+        versions: set.versions,
+        permissions: set.permissions ?? { read: [], write: [] },
+      },
+    ];
   });
 
   const resolveType = (name: string) => built.get(normalizeTypeName(name));

@@ -4,6 +4,8 @@ import addFormats from 'ajv-formats';
 import { GraphError } from './errors';
 import type { GraphModel } from './model';
 import type { JsonSchema, SchemaFile } from './schema-files';
+import { isJsonObject } from '../json';
+import { prepareForValidation } from './inheritance';
 
 /** The two create/update contracts a server can enforce (see schemas/README.md). */
 export const VALIDATION_PROFILES = ['doc', 'metadata'] as const;
@@ -43,21 +45,33 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
   for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword });
   ajv.addKeyword({
     keyword: 'x-odataType',
-    // Checked before allOf, so the most derived declared type is the one an error names.
-    before: 'allOf',
     schemaType: 'string',
     errors: true,
     validate: function checkODataType(expected: string, data: unknown): boolean {
       const self = checkODataType as { errors?: Partial<ErrorObject>[] };
-      if (typeof data !== 'object' || data === null || !('@odata.type' in data)) return true;
-      const named = (data as Record<string, unknown>)['@odata.type'];
+      if (!isJsonObject(data) || !('@odata.type' in data)) return true;
+      const named = data['@odata.type'];
       if (typeof named === 'string' && model.resolveType(named) && model.derivesFrom(named, expected)) return true;
       const shown = typeof named === 'string' ? `'${named}'` : JSON.stringify(named);
       self.errors = [{ keyword: 'x-odataType', message: `@odata.type ${shown} does not name ${expected} or a type derived from it`, params: { expected } }];
       return false;
     },
   });
-  for (const f of files) ajv.addSchema(f.schema as object, f.id);
+  ajv.addKeyword({
+    keyword: 'x-polymorphic',
+    schemaType: 'string',
+    errors: true,
+    validate: function validateByODataType(base: string, data: unknown, _schema: unknown, cxt?: { instancePath: string }): boolean {
+      const self = validateByODataType as { errors?: Partial<ErrorObject>[] };
+      const named = isJsonObject(data) && typeof data['@odata.type'] === 'string' ? model.resolveType(data['@odata.type']) : undefined;
+      const chosen = named && model.derivesFrom(named.name, base) ? named : model.resolveType(base);
+      const validate = chosen && (ajv.getSchema(chosen.schemaId) as ValidateFunction | undefined);
+      if (!validate || validate(data)) return true;
+      self.errors = (validate.errors ?? []).map((e) => ({ ...e, instancePath: (cxt?.instancePath ?? '') + e.instancePath }));
+      return false;
+    },
+  });
+  for (const f of prepareForValidation(files, model)) ajv.addSchema(f.schema as object, f.id);
   const compiled = new Map<string, ValidateFunction>();
   for (const f of files) compiled.set(f.id, ajv.getSchema(f.id) as ValidateFunction);
 
@@ -71,12 +85,12 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new GraphError('BadRequest', `Invalid request body: expected a JSON object representing ${entityType}, got ${jsonKind(body)}.`);
       }
-      const errors = run(requestSchemaId(entityType, purpose, profile), body);
-      const first = pickMostSpecific(errors);
-      if (first) throw new GraphError('BadRequest', `Invalid request body: ${describeError(first, entityType, profile)}.`);
+      const first = pickMostSpecific(run(requestSchemaId(entityType, purpose, profile), body));
+      if (first) throw new GraphError('BadRequest', `Invalid request body: ${describeError(first, body, entityType, profile)}.`);
     },
     check(schemaId, value) {
-      return run(schemaId, value).map((e) => describeError(e, schemaId, undefined));
+      const first = pickMostSpecific(run(schemaId, value));
+      return first ? [describeError(first, value, schemaId, undefined)] : [];
     },
   };
 }
@@ -93,7 +107,7 @@ function pickMostSpecific(errors: readonly ErrorObject[]): ErrorObject | undefin
 
 /** JSON pointer segments of the value an error is about, including a missing or undeclared property. */
 function pathOf(e: ErrorObject): string[] {
-  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointerSegments(e.instancePath);
   const extra = (e.params as { missingProperty?: string; propertyName?: string; additionalProperty?: string });
   const named = extra.missingProperty ?? extra.propertyName ?? extra.additionalProperty;
   return named === undefined ? segments : [...segments, named];
@@ -125,17 +139,29 @@ function expectedType(schema: JsonSchema | undefined): string {
   return types.map((t) => JSON_TYPE_NAMES[t] ?? t).join(' or ') || 'a valid value';
 }
 
-function describeError(e: ErrorObject, entityType: string, profile: ValidationProfile | undefined): string {
+/** The value at a JSON pointer (ajv's `data` is overwritten for errors raised inside x-polymorphic). */
+function valueAt(root: unknown, instancePath: string): unknown {
+  let value = root;
+  for (const segment of pointerSegments(instancePath)) value = isJsonObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[segment] : undefined;
+  return value;
+}
+
+function pointerSegments(instancePath: string): string[] {
+  return instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function describeError(e: ErrorObject, root: unknown, entityType: string, profile: ValidationProfile | undefined): string {
   const path = formatPath(pathOf(e));
   const parent = e.parentSchema as JsonSchema | undefined;
+  const data = valueAt(root, e.instancePath);
   switch (e.keyword) {
     case 'type':
-      return `${path}: expected ${expectedType(parent)}, got ${jsonKind(e.data)}`;
+      return `${path}: expected ${expectedType(parent)}, got ${jsonKind(data)}`;
     case 'minimum':
     case 'maximum':
-      return `${path}: expected ${expectedType(parent)} within ${String(parent?.minimum)}..${String(parent?.maximum)}, got ${String(e.data)}`;
+      return `${path}: expected ${expectedType(parent)} within ${String(parent?.minimum)}..${String(parent?.maximum)}, got ${String(data)}`;
     case 'format':
-      return `${path}: expected ${expectedType(parent)} (ISO 8601 with a time-zone offset, e.g. 2016-12-31T23:57:27.0365895+03:00), got ${JSON.stringify(e.data)}`;
+      return `${path}: expected ${expectedType(parent)} (ISO 8601 with a time-zone offset, e.g. 2016-12-31T23:57:27.0365895+03:00), got ${JSON.stringify(data)}`;
     case 'required':
       return `${path}: required property is missing${profile === 'doc' ? " (the documentation's create contract requires every property in its table; start with --validation metadata to require only azureTenantId)" : ''}`;
     case 'propertyNames':

@@ -11,6 +11,9 @@ export const HEADER = {
   clientRequestId: 'client-request-id',
   odataVersion: 'OData-Version',
   location: 'Location',
+  preferenceApplied: 'Preference-Applied',
+  odataEntityId: 'OData-EntityId',
+  prefer: 'Prefer',
   wwwAuthenticate: 'WWW-Authenticate',
 } as const;
 

@@ -1,65 +1,27 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { createEntity, listEntities, readEntity } from '../graph/entity-operations';
+import { assertPermission } from '../graph/access-token';
 import { GraphError } from '../graph/errors';
-import type { StructuredTypeModel } from '../graph/model';
-import { annotateEntity, collectionContextUrl, entityContextUrl, entityUrl } from '../odata/annotations';
 import type { ServiceRoot } from '../odata/annotations';
+import { negotiateMetadata } from '../odata/format';
+import { parsePrefer } from '../odata/prefer';
 import type { ResourcePath, ResourceTarget } from '../odata/resource-path';
 import { parseResourcePath } from '../odata/resource-path';
 import type { AppDeps } from '../options';
+import { requestContext } from './context';
+import type { Handler } from './handlers';
+import * as h from './handlers';
 import { HEADER } from './headers';
-import type { GraphResponse } from './respond';
 import { send } from './respond';
 
-/** The typed input a handler works from: converted from `req` once, at the edge. */
-export interface HandlerInput {
-  deps: AppDeps;
-  root: ServiceRoot;
-  target: ResourceTarget;
-  body: unknown;
-}
+type RouteTable = { [K in ResourceTarget['kind']]: Partial<Record<string, Handler<Extract<ResourceTarget, { kind: K }>>>> };
 
-type Handler = (input: HandlerInput) => GraphResponse;
-type RouteTable = Record<ResourceTarget['kind'], Partial<Record<string, Handler>>>;
-
-function typeOf(input: HandlerInput): StructuredTypeModel {
-  const type = input.deps.graph.model.resolveType(input.target.set.entityType);
-  if (!type) throw new Error(`unknown entity type ${input.target.set.entityType}`);
-  return type;
-}
-
-function keyOf(target: ResourceTarget): string {
-  if (!('key' in target)) throw new Error(`target ${target.kind} has no key`);
-  return target.key;
-}
-
+/** Which handler answers which method on which kind of resource. */
 const ROUTES: RouteTable = {
-  collection: {
-    GET: (input) => {
-      const type = typeOf(input);
-      const { set } = input.target;
-      const value = listEntities(input.deps, set).map((e) => annotateEntity(e, type, input.deps.graph.model));
-      return { status: 200, json: { '@odata.context': collectionContextUrl(input.root, set), value } };
-    },
-    POST: (input) => {
-      const { set } = input.target;
-      const entity = createEntity(input.deps, set, input.body);
-      return {
-        status: 201,
-        headers: { [HEADER.location]: entityUrl(input.root, set, entity.id) },
-        json: annotateEntity(entity, typeOf(input), input.deps.graph.model, entityContextUrl(input.root, set)),
-      };
-    },
-  },
-  entity: {
-    GET: (input) => {
-      const entity = readEntity(input.deps, input.target.set, keyOf(input.target));
-      return { status: 200, json: annotateEntity(entity, typeOf(input), input.deps.graph.model, entityContextUrl(input.root, input.target.set)) };
-    },
-  },
-  count: {},
-  'collection-ref': {},
-  'entity-ref': {},
+  collection: { GET: h.listHandler, POST: h.createHandler },
+  entity: { GET: h.readHandler, PATCH: h.updateHandler, DELETE: h.deleteHandler },
+  count: { GET: h.countHandler },
+  'collection-ref': { GET: h.listReferencesHandler, POST: h.addReferenceHandler },
+  'entity-ref': { GET: h.readReferenceHandler, DELETE: h.deleteHandler },
 };
 
 interface MatchedRoute {
@@ -67,17 +29,28 @@ interface MatchedRoute {
   handler: Handler;
 }
 
-/** Resolves the URL to a resource and a handler before any body is read; 405 names the allowed methods. */
+const routeOf = (res: Response) => res.locals as { route?: MatchedRoute };
+
+/**
+ * Resolves the URL to a resource and a handler before any body is read: 405 names the allowed methods,
+ * and in `jwt` mode the token must carry a permission for the operation.
+ */
 export function matchGraphRoute(deps: AppDeps): RequestHandler {
   return (req, res, next) => {
     const path = parseResourcePath(req.path, deps.graph.model);
-    const methods = ROUTES[path.target.kind];
+    const methods = ROUTES[path.target.kind] as Partial<Record<string, Handler>>;
     const handler = methods[req.method];
     if (!handler) {
       const allow = Object.keys(methods).join(', ');
-      throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow || 'none'}.`, { Allow: allow });
+      throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow}.`, { Allow: allow });
     }
-    (res.locals as { route?: MatchedRoute }).route = { path, handler };
+    const claims = requestContext(res).claims;
+    if (claims) {
+      const write = req.method !== 'GET';
+      const { permissions } = path.target.set;
+      assertPermission(claims, write ? permissions.write : permissions.read, `${req.method} ${path.target.set.path}`);
+    }
+    routeOf(res).route = { path, handler };
     next();
   };
 }
@@ -86,11 +59,26 @@ function serviceRoot(deps: AppDeps, req: Request, path: ResourcePath): ServiceRo
   return { origin: deps.publicOrigin ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`, version: path.version };
 }
 
+/** 406 unless the client accepts JSON; remembers the metadata level it asked for. */
+function metadataLevel(req: Request) {
+  const level = negotiateMetadata(req.get('Accept'));
+  if (!level) throw new GraphError('NotAcceptable', `This service answers application/json; the Accept header '${req.get('Accept') ?? ''}' admits no JSON response.`);
+  return level;
+}
+
 /** Runs the matched handler with typed input and writes its response. */
 export function runGraphRoute(deps: AppDeps): RequestHandler {
   return (req: Request, res: Response) => {
-    const route = (res.locals as { route?: MatchedRoute }).route;
+    const route = routeOf(res).route;
     if (!route) throw new Error('runGraphRoute without matchGraphRoute');
-    send(res, route.handler({ deps, root: serviceRoot(deps, req, route.path), target: route.path.target, body: req.body as unknown }));
+    const out = route.handler({
+      deps,
+      root: serviceRoot(deps, req, route.path),
+      target: route.path.target,
+      body: req.body as unknown,
+      metadata: metadataLevel(req),
+      prefer: parsePrefer(req.get(HEADER.prefer)),
+    });
+    send(res, out);
   };
 }

@@ -1,5 +1,6 @@
 import type { EntitySetModel, GraphModel, StructuredTypeModel } from '../graph/model';
 import { isJsonObject, setOwn } from '../json';
+import type { MetadataLevel } from './format';
 import type { Entity } from '../store/store';
 
 /** Where the service is reached from, as the client sees it (so links it gets back work). */
@@ -46,10 +47,50 @@ export function stripAnnotations(value: unknown): unknown {
   return out;
 }
 
-/** A stored entity as a payload: `@odata.type` on it and on each nested complex value (as the doc's response shows). */
-export function annotateEntity(entity: Entity, type: StructuredTypeModel, model: GraphModel, context?: string): Record<string, unknown> {
-  const head: Record<string, unknown> = context === undefined ? {} : { '@odata.context': context };
-  return { ...head, ...annotateStructured(entity, type, model) };
+/** How an entity is written: the metadata level, and the URLs that level may need. */
+export interface EntityFormat {
+  metadata: MetadataLevel;
+  /** `@odata.context`, for a top-level entity. */
+  context?: string;
+  /** The entity's canonical URL (`@odata.id` and `@odata.editLink` at full metadata). */
+  url?: string;
+}
+
+/**
+ * A stored entity as a payload. minimal: `@odata.type` on it and on each nested complex value (as the
+ * doc's response shows); full: also `@odata.id` and `@odata.editLink`; none: no control information.
+ * @see OData JSON Format v4.01 §3.1 and §4.5
+ */
+export function entityPayload(entity: Entity, type: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
+  if (format.metadata === 'none') return { ...entity };
+  const head: Record<string, unknown> = format.context === undefined ? {} : { '@odata.context': format.context };
+  const body = annotateStructured(entity, type, model);
+  if (format.metadata === 'full' && format.url !== undefined) {
+    const { '@odata.type': odataType, ...rest } = body;
+    return { ...head, '@odata.type': odataType, '@odata.id': format.url, '@odata.editLink': format.url, ...rest };
+  }
+  return { ...head, ...body };
+}
+
+/** Control information of a collection that every metadata level keeps (count and next link). */
+export interface CollectionExtras {
+  count?: number;
+  nextLink?: string;
+}
+
+/** A collection payload: `@odata.context` (not at metadata=none), `@odata.count`, `@odata.nextLink`, `value`. */
+export function collectionPayload(context: string, metadata: MetadataLevel, value: unknown[], extras: CollectionExtras = {}): Record<string, unknown> {
+  return {
+    ...(metadata === 'none' ? {} : { '@odata.context': context }),
+    ...(extras.count === undefined ? {} : { '@odata.count': extras.count }),
+    ...(extras.nextLink === undefined ? {} : { '@odata.nextLink': extras.nextLink }),
+    value,
+  };
+}
+
+/** `@odata.context` of an entity reference or a collection of them. @see OData JSON Format v4.01 §10.18, §10.19 */
+export function referenceContextUrl(root: ServiceRoot, collection: boolean): string {
+  return `${serviceRootUrl(root)}/$metadata#${collection ? 'Collection($ref)' : '$ref'}`;
 }
 
 function annotateStructured(value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {

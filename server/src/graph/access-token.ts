@@ -1,0 +1,94 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { GraphError } from './errors';
+
+/** How requests are authenticated. */
+export const AUTH_MODES = ['bearer', 'jwt', 'off'] as const;
+/** `bearer`: any non-empty token; `jwt`: a JWT with the right permissions; `off`: no check. */
+export type AuthMode = (typeof AUTH_MODES)[number];
+/** Guards a string read from flags, env or options. */
+export function isAuthMode(value: unknown): value is AuthMode {
+  return (AUTH_MODES as readonly unknown[]).includes(value);
+}
+
+/** The claims mockgraph reads from a Microsoft identity platform access token. */
+export interface AccessTokenClaims {
+  /** Delegated permissions, space-separated. */
+  scp?: string;
+  /** Application permissions. */
+  roles?: string[];
+  tid?: string;
+  appid?: string;
+  azp?: string;
+  oid?: string;
+  exp?: number;
+  nbf?: number;
+  [claim: string]: unknown;
+}
+
+/** The tenant id of personal Microsoft accounts. @see https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference */
+export const PERSONAL_ACCOUNT_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+const invalid = (why: string) => new GraphError('InvalidAuthenticationToken', `Access token validation failure. ${why}`, { 'WWW-Authenticate': 'Bearer' });
+
+function decodeSegment(segment: string, what: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid(`The token's ${what} is not base64url-encoded JSON.`);
+}
+
+function sign(input: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(input).digest();
+}
+
+/**
+ * Decodes a JWT access token and checks its lifetime; with a secret, only HS256 tokens with a valid signature
+ * pass (`alg: none` and every other algorithm are refused). Throws 401 GraphErrors.
+ */
+export function readAccessToken(token: string, options: { secret?: string; now: Date }): AccessTokenClaims {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw invalid('The token is not a JWT (expected three dot-separated parts).');
+  const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
+  const header = decodeSegment(headerPart, 'header');
+  const claims = decodeSegment(payloadPart, 'payload') as AccessTokenClaims;
+  if (options.secret !== undefined) {
+    if (header.alg !== 'HS256') throw invalid(`The token's algorithm '${String(header.alg)}' is not accepted; this server verifies HS256 signatures.`);
+    const expected = sign(`${headerPart}.${payloadPart}`, options.secret);
+    const actual = Buffer.from(signaturePart, 'base64url');
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalid('The token signature is invalid.');
+  }
+  const nowSeconds = options.now.getTime() / 1000;
+  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)) {
+    throw new GraphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', { 'WWW-Authenticate': 'Bearer' });
+  }
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw invalid('The token is not valid yet (nbf is in the future).');
+  return claims;
+}
+
+/** Every permission a token grants: its delegated scopes and its application roles. */
+export function grantedPermissions(claims: AccessTokenClaims): Set<string> {
+  const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [];
+  const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+  return new Set([...scopes, ...roles]);
+}
+
+/** 403 unless the token grants one of `anyOf`, and it is not a personal account's. */
+export function assertPermission(claims: AccessTokenClaims, anyOf: readonly string[], operation: string): void {
+  if (claims.tid === PERSONAL_ACCOUNT_TENANT) {
+    throw new GraphError('Forbidden', 'This API is not supported for personal Microsoft accounts (the page lists "Delegated (personal Microsoft account): Not supported").');
+  }
+  const granted = grantedPermissions(claims);
+  if (anyOf.length > 0 && !anyOf.some((p) => granted.has(p))) {
+    throw new GraphError('Forbidden', `Missing permission: ${operation} requires one of ${anyOf.join(', ')} (as a delegated scope in scp or an application role in roles).`);
+  }
+}
+
+/** Mints a token for tests and local work: HS256 when a secret is given, else unsigned (`alg: none`). */
+export function mintAccessToken(claims: AccessTokenClaims, secret?: string): string {
+  const encode = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const head = `${encode({ typ: 'JWT', alg: secret === undefined ? 'none' : 'HS256' })}.${encode(claims)}`;
+  return `${head}.${secret === undefined ? '' : sign(head, secret).toString('base64url')}`;
+}

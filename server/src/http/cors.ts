@@ -1,0 +1,20 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import type { AppDeps } from '../options';
+import { HEADER } from './headers';
+
+/** Request headers a browser client of Graph sends. */
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', HEADER.clientRequestId, 'Prefer', 'ConsistencyLevel', 'If-Match', 'Accept'];
+/** Response headers a browser client may read. */
+const EXPOSED_HEADERS = [HEADER.requestId, HEADER.clientRequestId, HEADER.location, HEADER.preferenceApplied, HEADER.odataEntityId, 'Retry-After', HEADER.wwwAuthenticate];
+
+/** CORS, preflight included, for any origin or the configured list. @see https://fetch.spec.whatwg.org/#http-cors-protocol */
+export function graphCors(deps: AppDeps): RequestHandler {
+  return cors({
+    origin: deps.corsOrigins ? [...deps.corsOrigins] : true,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+}
