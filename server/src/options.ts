@@ -5,6 +5,8 @@ import type { AuthMode } from './graph/access-token';
 import type { ValidationProfile } from './graph/validate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
+import { QueryCursors } from './odata/query/cursors';
+import { DEFAULT_PAGE_SIZE } from './odata/query/execute';
 
 /** What `createApp` accepts; every field has a default suited to offline development. */
 export interface AppOptions {
@@ -18,6 +20,8 @@ export interface AppOptions {
   jwtSecret?: string;
   /** Origins allowed by CORS (default: any origin). */
   corsOrigins?: readonly string[];
+  /** The server-driven page size of collections (default 100). */
+  pageSize?: number;
   /** The request-body size limit (default 1 MiB). */
   bodyLimitBytes?: number;
   /** Fixed `scheme://host[:port]` for links; by default taken from each request's Host header. */
@@ -36,6 +40,7 @@ export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwt
   jwtSecret: string | undefined;
   corsOrigins: readonly string[] | undefined;
   graph: GraphDefinition;
+  cursors: QueryCursors;
 }
 
 /** The default body limit: 1 MiB. */
@@ -43,6 +48,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Fills in defaults; the only place they are decided. */
 export function resolveDeps(options: AppOptions = {}): AppDeps {
+  const now = options.now ?? (() => new Date());
   return {
     store: options.store ?? createMemoryStore(),
     validation: options.validation ?? 'doc',
@@ -51,7 +57,9 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
     corsOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : undefined,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     publicOrigin: options.publicOrigin,
-    now: options.now ?? (() => new Date()),
+    now,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    cursors: new QueryCursors(now),
     newId: options.newId ?? randomUUID,
     logError: options.logError ?? ((message) => process.stderr.write(message + '\n')),
     graph: loadGraphDefinition(),

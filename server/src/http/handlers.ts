@@ -1,7 +1,12 @@
-import { createEntity, deleteEntity, listEntities, readEntity, updateEntity } from '../graph/entity-operations';
+import { createEntity, deleteEntity, readEntity, updateEntity } from '../graph/entity-operations';
 import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
-import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, referenceContextUrl } from '../odata/annotations';
+import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, referenceContextUrl } from '../odata/annotations';
+import { projectEntity } from '../odata/query/apply';
+import type { QueryContext, QueryPage } from '../odata/query/execute';
+import { countMatching, MAX_PAGE_SIZE, runCollectionQuery } from '../odata/query/execute';
+import type { QueryOptionName, QueryTarget } from '../odata/query/parse';
+import { parseCollectionQuery } from '../odata/query/parse';
 import type { MetadataLevel } from '../odata/format';
 import type { Preferences } from '../odata/prefer';
 import { isReferenceBody, resolveReference } from '../odata/references';
@@ -19,6 +24,8 @@ export interface HandlerInput<T extends ResourceTarget = ResourceTarget> {
   body: unknown;
   metadata: MetadataLevel;
   prefer: Preferences;
+  /** The system query options, as sent (names without `$`). */
+  options: ReadonlyMap<QueryOptionName, string>;
 }
 
 /** A handler: typed input in, a response description out. */
@@ -32,10 +39,34 @@ function entityTypeOf(input: HandlerInput): StructuredTypeModel {
   return type;
 }
 
-function entityResponse(input: HandlerInput, entity: Entity, status: number, headers: Record<string, string> = {}): GraphResponse {
+function entityResponse(input: HandlerInput, entity: Entity, status: number, headers: Record<string, string> = {}, select?: string[]): GraphResponse {
   const { root, target, metadata, deps } = input;
   const url = entityUrl(root, target.set, entity.id);
-  return { status, headers, json: entityPayload(entity, entityTypeOf(input), deps.graph.model, { metadata, context: entityContextUrl(root, target.set), url }) };
+  const context = entityContextUrl(root, target.set, select);
+  return { status, headers, json: entityPayload(projectEntity(entity, select), entityTypeOf(input), deps.graph.model, { metadata, context, url }) };
+}
+
+function parseQuery(input: HandlerInput, target: QueryTarget) {
+  return parseCollectionQuery(input.options, target, entityTypeOf(input), input.deps.graph.model);
+}
+
+/** The page size in force, and the Preference-Applied header when the client's maxpagesize was honoured. */
+function paging(input: HandlerInput): { pageSize: number; headers: Record<string, string> } {
+  const asked = input.prefer.maxPageSize;
+  if (asked === undefined) return { pageSize: input.deps.pageSize, headers: {} };
+  const pageSize = Math.min(asked, MAX_PAGE_SIZE);
+  return { pageSize, headers: { [HEADER.preferenceApplied]: `odata.maxpagesize=${pageSize}` } };
+}
+
+function queryContext(input: HandlerInput, pageSize: number): QueryContext {
+  const { deps, target } = input;
+  return { collection: deps.store.collection(target.set.path), type: entityTypeOf(input), model: deps.graph.model, cursors: deps.cursors, pageSize, now: deps.now };
+}
+
+function runPaged(input: HandlerInput, target: QueryTarget): { page: QueryPage; headers: Record<string, string> } {
+  const query = parseQuery(input, target);
+  const { pageSize, headers } = paging(input);
+  return { page: runCollectionQuery(queryContext(input, pageSize), query), headers };
 }
 
 /** POST to the collection: 201 with the entity, or 204 with `Prefer: return=minimal`. Both carry Location. */
@@ -48,19 +79,24 @@ export const createHandler: Handler = (input) => {
   return entityResponse(input, entity, 201, { [HEADER.location]: location });
 };
 
-/** GET of the collection: every entity in the collection envelope. */
+/** GET of the collection: the query options applied, one page in the collection envelope. */
 export const listHandler: Handler = (input) => {
   const type = entityTypeOf(input);
   const { deps, root, target, metadata } = input;
-  const value = listEntities(deps, target.set).map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
-  return { status: 200, json: collectionPayload(collectionContextUrl(root, target.set), metadata, value) };
+  const { page, headers } = runPaged(input, 'collection');
+  const value = page.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
+  const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken);
+  return { status: 200, headers, json: collectionPayload(collectionContextUrl(root, target.set, page.select), metadata, value, { count: page.count, nextLink }) };
 };
 
-/** GET of `/$count`: the number as text/plain. @see OData URL Conventions §4.8 */
-export const countHandler: Handler = (input) => ({ status: 200, text: String(listEntities(input.deps, input.target.set).length) });
+/** GET of `/$count`, honouring `$filter` and `$search`: the number as text/plain. @see OData URL Conventions §4.8 */
+export const countHandler: Handler = (input) => ({ status: 200, text: String(countMatching(queryContext(input, input.deps.pageSize), parseQuery(input, 'count'))) });
 
-/** GET of one entity. */
-export const readHandler: Handler<Keyed> = (input) => entityResponse(input, readEntity(input.deps, input.target.set, input.target.key), 200);
+/** GET of one entity, with `$select`. */
+export const readHandler: Handler<Keyed> = (input) => {
+  const { select } = parseQuery(input, 'entity');
+  return entityResponse(input, readEntity(input.deps, input.target.set, input.target.key), 200, {}, select);
+};
 
 /** PATCH: 204, or 200 with the entity under `Prefer: return=representation`. */
 export const updateHandler: Handler<Keyed> = (input) => {
@@ -75,11 +111,13 @@ export const deleteHandler: Handler<Keyed> = (input) => {
   return { status: 204 };
 };
 
-/** GET of `/$ref` on the collection: the members' absolute URLs. */
+/** GET of `/$ref` on the collection: the members' absolute URLs, with the same query options and paging. */
 export const listReferencesHandler: Handler = (input) => {
-  const { deps, root, target } = input;
-  const value = listEntities(deps, target.set).map((e) => ({ '@odata.id': entityUrl(root, target.set, e.id) }));
-  return { status: 200, json: collectionPayload(referenceContextUrl(root, true), input.metadata, value) };
+  const { root, target } = input;
+  const { page, headers } = runPaged(input, 'references');
+  const value = page.entities.map((e) => ({ '@odata.id': entityUrl(root, target.set, e.id) }));
+  const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken, '/$ref');
+  return { status: 200, headers, json: collectionPayload(referenceContextUrl(root, true), input.metadata, value, { count: page.count, nextLink }) };
 };
 
 /** GET of `/{id}/$ref`: the member's absolute URL. */

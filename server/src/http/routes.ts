@@ -4,6 +4,7 @@ import { GraphError } from '../graph/errors';
 import type { ServiceRoot } from '../odata/annotations';
 import { negotiateMetadata } from '../odata/format';
 import { parsePrefer } from '../odata/prefer';
+import { readQueryOptions } from '../odata/query/parse';
 import type { ResourcePath, ResourceTarget } from '../odata/resource-path';
 import { parseResourcePath } from '../odata/resource-path';
 import type { AppDeps } from '../options';
@@ -66,6 +67,11 @@ function metadataLevel(req: Request) {
   return level;
 }
 
+function queryString(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
 /** Runs the matched handler with typed input and writes its response. */
 export function runGraphRoute(deps: AppDeps): RequestHandler {
   return (req: Request, res: Response) => {
@@ -78,6 +84,7 @@ export function runGraphRoute(deps: AppDeps): RequestHandler {
       body: req.body as unknown,
       metadata: metadataLevel(req),
       prefer: parsePrefer(req.get(HEADER.prefer)),
+      options: readQueryOptions([...new URLSearchParams(queryString(req.originalUrl))]),
     });
     send(res, out);
   };

@@ -21,14 +21,23 @@ export function entityUrl(root: ServiceRoot, set: EntitySetModel, id: string): s
   return `${serviceRootUrl(root)}/${set.path}/${encodeURIComponent(id)}`;
 }
 
-/** `@odata.context` of a single entity. @see OData JSON Format v4.01 §10.10 */
-export function entityContextUrl(root: ServiceRoot, set: EntitySetModel): string {
-  return `${serviceRootUrl(root)}/$metadata#${set.path}/$entity`;
+function selectList(select: readonly string[] | undefined): string {
+  return select ? `(${select.join(',')})` : '';
 }
 
-/** `@odata.context` of a collection of entities. @see OData JSON Format v4.01 §10.1 */
-export function collectionContextUrl(root: ServiceRoot, set: EntitySetModel): string {
-  return `${serviceRootUrl(root)}/$metadata#${set.path}`;
+/** `@odata.context` of a single entity, with its `$select` list. @see OData JSON Format v4.01 §10.10 */
+export function entityContextUrl(root: ServiceRoot, set: EntitySetModel, select?: readonly string[]): string {
+  return `${serviceRootUrl(root)}/$metadata#${set.path}${selectList(select)}/$entity`;
+}
+
+/** `@odata.context` of a collection of entities, with its `$select` list. @see OData JSON Format v4.01 §10.1 */
+export function collectionContextUrl(root: ServiceRoot, set: EntitySetModel, select?: readonly string[]): string {
+  return `${serviceRootUrl(root)}/$metadata#${set.path}${selectList(select)}`;
+}
+
+/** `@odata.nextLink`: the collection's URL with nothing but the opaque `$skiptoken`. */
+export function nextLinkUrl(root: ServiceRoot, set: EntitySetModel, skiptoken: string, suffix = ''): string {
+  return `${serviceRootUrl(root)}/${set.path}${suffix}?$skiptoken=${encodeURIComponent(skiptoken)}`;
 }
 
 /** The `@odata.type` value of a type: `#` followed by its qualified name. */

@@ -1,0 +1,291 @@
+import { GraphError } from '../../graph/errors';
+import type { GraphModel, StructuredTypeModel } from '../../graph/model';
+import type { ComparisonOperator, Expr, ExprType, FilterFunction, LiteralExpr, PathExpr } from './ast';
+import { BOOLEAN, COMPARISON_OPERATORS, FILTER_FUNCTIONS } from './ast';
+import type { Token } from './lexer';
+import { describeToken, syntaxError, tokenize } from './lexer';
+
+/** The longest `$filter` accepted, in characters. Longer ones are refused before any parsing. */
+export const MAX_FILTER_LENGTH = 4096;
+/** The deepest nesting accepted: parentheses, `not`, function calls and lambdas each add a level. */
+export const MAX_FILTER_DEPTH = 32;
+
+const OPERATOR_KIND: Record<ComparisonOperator, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' };
+const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double']);
+const STRING: ExprType = { edm: 'Edm.String', collection: false };
+
+/** The class in which two scalar types are comparable. */
+function comparableClass(t: ExprType): string | undefined {
+  if (t.collection) return undefined;
+  if (NUMERIC.has(t.edm)) return 'number';
+  if (t.edm === 'Edm.String' || t.edm === 'Edm.Boolean' || t.edm === 'Edm.DateTimeOffset' || t.edm === 'null') return t.edm;
+  return undefined;
+}
+
+function showType(t: ExprType): string {
+  return t.collection ? `Collection(${t.edm})` : t.edm;
+}
+
+/** True when a value of `a` can be compared with one of `b` (null compares with any scalar). */
+export function comparable(a: ExprType, b: ExprType): boolean {
+  const [ca, cb] = [comparableClass(a), comparableClass(b)];
+  if (ca === undefined || cb === undefined) return false;
+  return ca === cb || ca === 'null' || cb === 'null';
+}
+
+/** Graph's message for a property the type does not declare. */
+export function unknownProperty(name: string, type: string): GraphError {
+  return new GraphError('BadRequest', `Could not find a property named '${name}' on type '${type}'.`);
+}
+
+/** Resolves a property name case-insensitively (exact spelling first), as Graph's URL parser does. */
+export function findProperty(type: StructuredTypeModel, name: string) {
+  return type.property(name) ?? type.properties.find((p) => p.name.toLowerCase() === name.toLowerCase());
+}
+
+/** Resolves `a/b/c` from a structured type; every segment but the last must be a single complex value. */
+export function resolvePropertyPath(segments: readonly string[], start: StructuredTypeModel, model: GraphModel): { names: string[]; type: ExprType } {
+  let current = start;
+  const names: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
+    const prop = findProperty(current, segment);
+    if (!prop) throw unknownProperty(segment, current.name);
+    names.push(prop.name);
+    const type = { edm: prop.type, collection: prop.collection };
+    if (i === segments.length - 1) return { names, type };
+    const next = prop.complex ? model.resolveType(prop.type) : undefined;
+    if (!next || prop.collection) {
+      throw new GraphError('BadRequest', `The parent value for a property access of a property '${segments[i + 1] ?? ''}' is not a single complex value: '${prop.name}' is ${showType(type)}. Use any() or all() over collections.`);
+    }
+    current = next;
+  }
+  throw new Error('empty property path');
+}
+
+interface Scope {
+  name: string;
+  type: ExprType;
+}
+
+class FilterParser {
+  private i = 0;
+  private readonly scopes: Scope[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Token[],
+    private readonly type: StructuredTypeModel,
+    private readonly model: GraphModel,
+  ) {}
+
+  parse(): Expr {
+    const expr = this.parseOr(0);
+    if (this.peek().kind !== 'end') this.fail("an operator ('and', 'or', 'eq', …) or the end of the expression");
+    if (expr.type.edm !== 'Edm.Boolean') throw new GraphError('BadRequest', `The $filter expression must be a boolean condition, found ${showType(expr.type)}.`);
+    return expr;
+  }
+
+  private peek(offset = 0): Token {
+    return this.tokens[this.i + offset] ?? this.tokens[this.tokens.length - 1]!;
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    this.i++;
+    return t;
+  }
+
+  private fail(expected: string, token: Token = this.peek()): never {
+    throw syntaxError('$filter', this.text, token.pos, expected, describeToken(token));
+  }
+
+  private isWord(value: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'word' && t.value.toLowerCase() === value;
+  }
+
+  private isPunct(value: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'punct' && t.value === value;
+  }
+
+  private expectPunct(value: '(' | ')' | ',' | ':' | '/'): void {
+    if (!this.isPunct(value)) this.fail(`'${value}'`);
+    this.i++;
+  }
+
+  private deeper(depth: number): number {
+    if (depth + 1 > MAX_FILTER_DEPTH) throw new GraphError('BadRequest', `The $filter expression is nested deeper than ${MAX_FILTER_DEPTH} levels (at position ${this.peek().pos}).`);
+    return depth + 1;
+  }
+
+  private requireBoolean(e: Expr, what: string): void {
+    if (e.type.edm !== 'Edm.Boolean' && e.type.edm !== 'null') throw new GraphError('BadRequest', `The operand of '${what}' must be a boolean condition, found ${showType(e.type)}.`);
+  }
+
+  private parseOr(depth: number): Expr {
+    let left = this.parseAnd(depth);
+    while (this.isWord('or')) {
+      this.i++;
+      const right = this.parseAnd(depth);
+      this.requireBoolean(left, 'or');
+      this.requireBoolean(right, 'or');
+      left = { kind: 'or', left, right, type: BOOLEAN };
+    }
+    return left;
+  }
+
+  private parseAnd(depth: number): Expr {
+    let left = this.parseNot(depth);
+    while (this.isWord('and')) {
+      this.i++;
+      const right = this.parseNot(depth);
+      this.requireBoolean(left, 'and');
+      this.requireBoolean(right, 'and');
+      left = { kind: 'and', left, right, type: BOOLEAN };
+    }
+    return left;
+  }
+
+  private parseNot(depth: number): Expr {
+    if (!this.isWord('not')) return this.parseComparison(depth);
+    this.i++;
+    const operand = this.parseNot(this.deeper(depth));
+    this.requireBoolean(operand, 'not');
+    return { kind: 'not', operand, type: BOOLEAN };
+  }
+
+  private parseComparison(depth: number): Expr {
+    const left = this.parsePrimary(depth);
+    const t = this.peek();
+    const op = t.kind === 'word' ? (COMPARISON_OPERATORS as readonly string[]).find((o) => o === t.value.toLowerCase()) : undefined;
+    if (op) {
+      this.i++;
+      const right = this.parsePrimary(depth);
+      if (!comparable(left.type, right.type)) {
+        throw new GraphError(
+          'BadRequest',
+          `A binary operator with incompatible types was detected. Found operand types '${showType(left.type)}' and '${showType(right.type)}' for operator kind '${OPERATOR_KIND[op as ComparisonOperator]}'.`,
+        );
+      }
+      return { kind: 'compare', op: op as ComparisonOperator, left, right, type: BOOLEAN };
+    }
+    if (this.isWord('in')) {
+      this.i++;
+      this.expectPunct('(');
+      const values: LiteralExpr[] = [];
+      do {
+        const literal = this.parseLiteral();
+        if (!literal) this.fail('a literal value in the in list');
+        if (!comparable(left.type, literal.type)) throw new GraphError('BadRequest', `The 'in' list holds a ${showType(literal.type)} value, which cannot be compared with ${showType(left.type)}.`);
+        values.push(literal);
+      } while (this.isPunct(',') && this.next());
+      this.expectPunct(')');
+      return { kind: 'in', operand: left, values, type: BOOLEAN };
+    }
+    return left;
+  }
+
+  private parseLiteral(): LiteralExpr | undefined {
+    const t = this.peek();
+    let literal: LiteralExpr | undefined;
+    if (t.kind === 'string') literal = { kind: 'literal', type: STRING, value: t.value };
+    else if (t.kind === 'datetime') literal = { kind: 'literal', type: { edm: 'Edm.DateTimeOffset', collection: false }, value: t.value };
+    else if (t.kind === 'number') {
+      const edm = /[.eE]/.test(t.text) ? 'Edm.Decimal' : Math.abs(t.value) <= 2147483647 ? 'Edm.Int32' : 'Edm.Int64';
+      literal = { kind: 'literal', type: { edm, collection: false }, value: t.value };
+    } else if (t.kind === 'word' && /^(true|false)$/i.test(t.value)) literal = { kind: 'literal', type: BOOLEAN, value: t.value.toLowerCase() === 'true' };
+    else if (t.kind === 'word' && t.value.toLowerCase() === 'null') literal = { kind: 'literal', type: { edm: 'null', collection: false }, value: null };
+    if (literal) this.i++;
+    return literal;
+  }
+
+  private parsePrimary(depth: number): Expr {
+    const inner = this.deeper(depth);
+    if (this.isPunct('(')) {
+      this.i++;
+      const e = this.parseOr(inner);
+      this.expectPunct(')');
+      return e;
+    }
+    const literal = this.parseLiteral();
+    if (literal) return literal;
+    const t = this.peek();
+    if (t.kind !== 'word') this.fail('a literal, a property path, a function or (');
+    const fn = (FILTER_FUNCTIONS as readonly string[]).find((f) => f === t.value.toLowerCase());
+    if (fn && this.isPunct('(', 1)) return this.parseCall(fn as FilterFunction, inner);
+    return this.parsePath(inner);
+  }
+
+  private parseCall(fn: FilterFunction, depth: number): Expr {
+    const name = this.next();
+    this.expectPunct('(');
+    const args: Expr[] = [];
+    if (!this.isPunct(')')) {
+      do args.push(this.parseOr(depth));
+      while (this.isPunct(',') && this.next());
+    }
+    this.expectPunct(')');
+    const arity = fn === 'tolower' || fn === 'toupper' ? 1 : 2;
+    if (args.length !== arity) throw new GraphError('BadRequest', `The function '${fn}' takes ${arity} argument${arity > 1 ? 's' : ''}, found ${args.length} (position ${name.pos}).`);
+    for (const a of args) {
+      if (!comparable(a.type, STRING) || a.type.edm === 'Edm.Boolean') throw new GraphError('BadRequest', `The function '${fn}' takes Edm.String arguments, found ${showType(a.type)} (position ${name.pos}).`);
+    }
+    return { kind: 'call', fn, args, type: arity === 1 ? STRING : BOOLEAN };
+  }
+
+  private parsePath(depth: number): Expr {
+    const segments: string[] = [String((this.next() as { value: string }).value)];
+    while (this.isPunct('/') && this.peek(1).kind === 'word') {
+      if ((this.isWord('any', 1) || this.isWord('all', 1)) && this.isPunct('(', 2)) break;
+      this.i++;
+      segments.push(String((this.next() as { value: string }).value));
+    }
+    const path = this.resolve(segments);
+    if (this.isPunct('/') && (this.isWord('any', 1) || this.isWord('all', 1))) return this.parseLambda(path, depth);
+    return path;
+  }
+
+  private resolve(segments: string[]): PathExpr {
+    const [head = '', ...rest] = segments;
+    const scope = [...this.scopes].reverse().find((s) => s.name === head);
+    if (scope) {
+      if (rest.length === 0) return { kind: 'path', variable: head, segments: [], type: scope.type };
+      const itemType = this.model.resolveType(scope.type.edm);
+      if (!itemType) throw new GraphError('BadRequest', `The lambda variable '${head}' is a ${scope.type.edm} value; it has no property '${rest[0] ?? ''}'.`);
+      const { names, type } = resolvePropertyPath(rest, itemType, this.model);
+      return { kind: 'path', variable: head, segments: names, type };
+    }
+    const { names, type } = resolvePropertyPath(segments, this.type, this.model);
+    return { kind: 'path', variable: undefined, segments: names, type };
+  }
+
+  private parseLambda(collection: PathExpr, depth: number): Expr {
+    this.expectPunct('/');
+    const op = (this.next() as { value: string }).value.toLowerCase() as 'any' | 'all';
+    if (!collection.type.collection) throw new GraphError('BadRequest', `${op}() applies to collections; '${collection.segments.join('/')}' is ${showType(collection.type)}.`);
+    this.expectPunct('(');
+    if (op === 'any' && this.isPunct(')')) {
+      this.i++;
+      return { kind: 'lambda', op, collection, variable: undefined, predicate: undefined, type: BOOLEAN };
+    }
+    const variable = this.peek();
+    if (variable.kind !== 'word') this.fail(`a lambda variable name, as in ${op}(x: …)`);
+    this.i++;
+    this.expectPunct(':');
+    this.scopes.push({ name: variable.value, type: { edm: collection.type.edm, collection: false } });
+    const predicate = this.parseOr(this.deeper(depth));
+    this.scopes.pop();
+    this.requireBoolean(predicate, op);
+    this.expectPunct(')');
+    return { kind: 'lambda', op, collection, variable: variable.value, predicate, type: BOOLEAN };
+  }
+}
+
+/** Parses and type-checks a `$filter` against the entity type. Throws 400 GraphErrors. @see OData URL Conventions §5.1.1 */
+export function parseFilter(text: string, type: StructuredTypeModel, model: GraphModel): Expr {
+  if (text.length > MAX_FILTER_LENGTH) throw new GraphError('BadRequest', `The $filter expression is ${text.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`);
+  if (text.trim() === '') throw new GraphError('BadRequest', 'The $filter expression is empty.');
+  return new FilterParser(text, tokenize(text, '$filter'), type, model).parse();
+}
