@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDocPage } from '../../contract-tests/src/load';
-import type { AppOptions } from '../src/index';
-import { createApp, loadGraphDefinition } from '../src/index';
+import { toStoredEntity } from '../src/graph/entity-shape';
+import type { AppOptions, EntityStore } from '../src/index';
+import { createApp, createMemoryStore, loadGraphDefinition } from '../src/index';
+import { generateProfiles } from '../src/seed/generate';
 
 /** A valid bearer header for the default auth mode. */
 export const AUTH = { Authorization: 'Bearer test-token' } as const;
@@ -36,4 +38,17 @@ export function docExampleBody(): Record<string, unknown> {
 /** Messages from validating a body against Graph's error schema (empty when it is a Graph error). */
 export function graphErrorProblems(body: unknown): string[] {
   return loadGraphDefinition().validator.check('odata.error', body);
+}
+
+/** The collection path every test uses. */
+export const COLLECTION = '/beta/security/ipSecurityProfiles';
+
+/** A store holding `count` generated profiles (ids `seed-1-1` …), as if they had been created in that order. */
+export function seededStore(count: number, seed = 1): EntityStore {
+  const { model } = loadGraphDefinition();
+  const type = model.resolveType('microsoft.graph.ipSecurityProfile')!;
+  const store = createMemoryStore();
+  const collection = store.collection('security/ipSecurityProfiles');
+  for (const p of generateProfiles(count, seed)) collection.insert(toStoredEntity(p, String(p.id), type, model));
+  return store;
 }

@@ -44,11 +44,6 @@ export function readEntity(deps: OperationDeps, set: EntitySetModel, key: string
   return entity;
 }
 
-/** Every stored entity of the set, in insertion order. */
-export function listEntities(deps: OperationDeps, set: EntitySetModel): Entity[] {
-  return [...collectionOf(deps, set).values()];
-}
-
 /** Validates a PATCH body (only what was sent) and applies it; the id cannot change. */
 export function updateEntity(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Entity {
   const type = entityType(deps, set);

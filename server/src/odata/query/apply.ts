@@ -22,6 +22,15 @@ function comparableValue(value: Value, edm: string): Value {
   return value;
 }
 
+/** A getter for a property path; the one-segment case (most filters) skips the loop. */
+function pathGetter(segments: readonly string[]): (value: Value) => Value {
+  if (segments.length === 1) {
+    const name = segments[0] ?? '';
+    return (v) => (typeof v === 'object' && v !== null ? ((v as Record<string, unknown>)[name] ?? null) : null);
+  }
+  return (v) => walk(v, segments);
+}
+
 /** Orders two non-null comparable values of one kind. */
 function order(a: Value, b: Value): number {
   if (typeof a === 'object') return compareInstants(a as Instant, b as Instant);
@@ -64,11 +73,12 @@ function compile(expr: Expr, variables: readonly string[], edmHint = expr.type.e
       return () => v;
     }
     case 'path': {
-      const { segments } = expr;
+      const get = pathGetter(expr.segments);
       const edm = edmHint;
-      if (expr.variable === undefined) return (it) => comparableValue(walk(it, segments), edm);
-      const index = variables.lastIndexOf(expr.variable);
-      return (_it, vars) => comparableValue(walk(vars[index], segments), edm);
+      const index = expr.variable === undefined ? -1 : variables.lastIndexOf(expr.variable);
+      if (index < 0) return edm === 'Edm.DateTimeOffset' ? (it) => comparableValue(get(it), edm) : (it) => get(it);
+      if (expr.segments.length === 0) return (_it, vars) => comparableValue(vars[index], edm);
+      return (_it, vars) => comparableValue(get(vars[index]), edm);
     }
     case 'compare': {
       const edm = sharedEdm(expr.left, expr.right);
@@ -184,11 +194,14 @@ export function compileSearch(term: string, type: StructuredTypeModel, model: Gr
 
 /** The entities that pass `$filter` and `$search`, in store order. */
 export function matchingEntities(entities: Iterable<Entity>, query: CollectionQuery, type: StructuredTypeModel, model: GraphModel): Entity[] {
-  const tests = [query.filter ? compileFilter(query.filter.expr) : undefined, query.search ? compileSearch(query.search.term, type, model) : undefined].filter(
-    (t): t is (e: Entity) => boolean => t !== undefined,
-  );
+  const filter = query.filter ? compileFilter(query.filter.expr) : undefined;
+  const search = query.search ? compileSearch(query.search.term, type, model) : undefined;
   const out: Entity[] = [];
-  for (const e of entities) if (tests.every((t) => t(e))) out.push(e);
+  if (!filter && !search) {
+    for (const e of entities) out.push(e);
+  } else {
+    for (const e of entities) if ((!filter || filter(e)) && (!search || search(e))) out.push(e);
+  }
   return out;
 }
 
@@ -211,8 +224,17 @@ function comparator(orderby: readonly OrderKey[]): (a: Decorated, b: Decorated) 
   };
 }
 
+/** Reads the sort keys of an entity, comparable. */
+function keyReaders(orderby: readonly OrderKey[]): Array<(e: Entity) => Value> {
+  return orderby.map((k) => {
+    const get = pathGetter(k.segments);
+    return (e) => comparableValue(get(e), k.type.edm);
+  });
+}
+
 function decorate(entities: readonly Entity[], orderby: readonly OrderKey[]): Decorated[] {
-  return entities.map((entity, index) => ({ entity, index, keys: orderby.map((k) => comparableValue(walk(entity, k.segments), k.type.edm)) }));
+  const readers = keyReaders(orderby);
+  return entities.map((entity, index) => ({ entity, index, keys: readers.map((read) => read(entity)) }));
 }
 
 /** The entities in `$orderby` order (store order without one). */
@@ -225,11 +247,23 @@ export function sortEntities(entities: readonly Entity[], orderby: readonly Orde
 
 /** The first `k` entities in `$orderby` order, without sorting the rest (a bounded insertion sort). */
 export function firstSorted(entities: readonly Entity[], orderby: readonly OrderKey[], k: number): Entity[] {
+  if (k <= 0) return [];
   if (orderby.length === 0 || k >= entities.length) return sortEntities(entities, orderby).slice(0, k);
   const cmp = comparator(orderby);
+  const readers = keyReaders(orderby);
+  const [readFirst] = readers;
+  const firstDescending = orderby[0]?.descending === true;
   const best: Decorated[] = [];
   entities.forEach((entity, index) => {
-    const d: Decorated = { entity, index, keys: orderby.map((key) => comparableValue(walk(entity, key.segments), key.type.edm)) };
+    if (best.length === k && readFirst) {
+      // Most rows lose on the first key alone: decide that before building the full key list.
+      const x = readFirst(entity);
+      const y = best[k - 1]!.keys[0];
+      let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : order(x, y);
+      if (firstDescending) c = -c;
+      if (c > 0) return;
+    }
+    const d: Decorated = { entity, index, keys: readers.map((read) => read(entity)) };
     if (best.length === k && cmp(d, best[k - 1]!) >= 0) return;
     let lo = 0;
     let hi = best.length;

@@ -1,0 +1,103 @@
+import type { Expr } from './ast';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from './filter-parser';
+import { MODEL, PROFILE } from './test-data';
+
+/** A compact rendering of the AST, so each case reads as one line. */
+function show(e: Expr): string {
+  switch (e.kind) {
+    case 'literal':
+      return e.type.edm === 'Edm.String' ? `'${String(e.value)}'` : `${String(e.value)}:${e.type.edm.replace('Edm.', '')}`;
+    case 'path':
+      return [e.variable ?? '$it', ...e.segments].join('/');
+    case 'compare':
+      return `(${show(e.left)} ${e.op} ${show(e.right)})`;
+    case 'and':
+    case 'or':
+      return `(${show(e.left)} ${e.kind} ${show(e.right)})`;
+    case 'not':
+      return `not ${show(e.operand)}`;
+    case 'in':
+      return `(${show(e.operand)} in [${e.values.map(show).join(',')}])`;
+    case 'call':
+      return `${e.fn}(${e.args.map(show).join(',')})`;
+    case 'lambda':
+      return `${show(e.collection)}/${e.op}(${e.variable ?? ''}${e.predicate ? ': ' + show(e.predicate) : ''})`;
+  }
+}
+
+const parse = (text: string) => show(parseFilter(text, PROFILE, MODEL));
+const error = (text: string) => {
+  try {
+    parseFilter(text, PROFILE, MODEL);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`parsed: ${text}`);
+};
+
+describe('parseFilter', () => {
+  test.each([
+    ["address eq '10.0.0.1'", "($it/address eq '10.0.0.1')"],
+    ['countHits ne 5', '($it/countHits ne 5:Int32)'],
+    ['countHits gt 1 and countHits le 9', '(($it/countHits gt 1:Int32) and ($it/countHits le 9:Int32))'],
+    ['countHits lt 1 or countHits ge 2 and countHits eq 3', '(($it/countHits lt 1:Int32) or (($it/countHits ge 2:Int32) and ($it/countHits eq 3:Int32)))'],
+    ['(countHits lt 1 or countHits ge 2) and countHits eq 3', '((($it/countHits lt 1:Int32) or ($it/countHits ge 2:Int32)) and ($it/countHits eq 3:Int32))'],
+    ["not (address eq 'x')", "not ($it/address eq 'x')"],
+    ["address in ('a', 'b')", "($it/address in ['a','b'])"],
+    ["riskScore eq 'O''Brien'", "($it/riskScore eq 'O'Brien')"],
+    ["startswith(address, '10.')", "startswith($it/address,'10.')"],
+    ["endswith(address,'.com')", "endswith($it/address,'.com')"],
+    ["contains(tolower(address), 'example')", "contains(tolower($it/address),'example')"],
+    ["toupper(address) eq 'X'", "(toupper($it/address) eq 'X')"],
+    ["vendorInformation/provider eq 'Provider value'", "($it/vendorInformation/provider eq 'Provider value')"],
+    ["tags/any(t: t eq 'x')", "$it/tags/any(t: (t eq 'x'))"],
+    ["tags/all(t: t ne 'x')", "$it/tags/all(t: (t ne 'x'))"],
+    ["ipCategories/any(c: c/name eq 'TOR')", "$it/ipCategories/any(c: (c/name eq 'TOR'))"],
+    ['tags/any()', '$it/tags/any()'],
+    ['firstSeenDateTime ge 2016-12-31T00:00:00Z', '($it/firstSeenDateTime ge 2016-12-31T00:00:00Z:DateTimeOffset)'],
+    ['lastSeenDateTime lt 2016-12-31T23:58:05.5931807+03:00', '($it/lastSeenDateTime lt 2016-12-31T23:58:05.5931807+03:00:DateTimeOffset)'],
+    ['countHits eq null', '($it/countHits eq null:null)'],
+    ['countHits gt -3', '($it/countHits gt -3:Int32)'],
+    ['countHits gt 2.5', '($it/countHits gt 2.5:Decimal)'],
+    ['ipReferenceData/any(r: r/asn gt 5000000000)', '$it/ipReferenceData/any(r: (r/asn gt 5000000000:Int64))'],
+    ["Address EQ 'x' AND CountHits GT 1", "(($it/address eq 'x') and ($it/countHits gt 1:Int32))"],
+    ["ipCategories/any(c: c/name eq 'a' and tags/any(t: t eq c/name))", "$it/ipCategories/any(c: ((c/name eq 'a') and $it/tags/any(t: (t eq c/name))))"],
+  ])('%s', (text, ast) => {
+    expect(parse(text)).toBe(ast);
+  });
+
+  test.each([
+    ['countHits eq', 'Syntax error in $filter at position 12: expected a literal, a property path, a function or (, found the end of the expression'],
+    ["address eq 'x", "Syntax error in $filter at position 11: expected a closing quote (') for the string"],
+    ['countHits eq 1 1', "Syntax error in $filter at position 15: expected an operator ('and', 'or', 'eq', …) or the end of the expression, found the number 1"],
+    ['(countHits eq 1', "Syntax error in $filter at position 15: expected ')'"],
+    ['countHits eq #', "found the character '#'"],
+    ["nope eq 'x'", "Could not find a property named 'nope' on type 'microsoft.graph.ipSecurityProfile'."],
+    ["vendorInformation/nope eq 'x'", "Could not find a property named 'nope' on type 'microsoft.graph.securityVendorInformation'."],
+    ["countHits eq 'a'", "A binary operator with incompatible types was detected. Found operand types 'Edm.Int32' and 'Edm.String' for operator kind 'Equal'."],
+    ["firstSeenDateTime gt '2016-12-31'", "Found operand types 'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'GreaterThan'"],
+    ["tags eq 'x'", "Found operand types 'Collection(Edm.String)' and 'Edm.String'"],
+    ["ipCategories/name eq 'x'", "is not a single complex value: 'ipCategories' is Collection(microsoft.graph.ipCategory)"],
+    ["address/any(a: a eq 'x')", "any() applies to collections; 'address' is Edm.String"],
+    ['tags/all()', "expected a lambda variable name, as in all(x: …)"],
+    ['address', 'The $filter expression must be a boolean condition, found Edm.String'],
+    ["address and countHits eq 1", "The operand of 'and' must be a boolean condition, found Edm.String"],
+    ["startswith(countHits, 'a')", "The function 'startswith' takes Edm.String arguments, found Edm.Int32"],
+    ["tolower(address, 'x') eq 'a'", "The function 'tolower' takes 1 argument, found 2"],
+    ["address in (1, 2)", "The 'in' list holds a Edm.Int32 value, which cannot be compared with Edm.String"],
+    ['', 'The $filter expression is empty.'],
+  ])('%j is refused: %s', (text, message) => {
+    expect(error(text)).toContain(message);
+  });
+
+  test('a filter over the length limit is refused before parsing', () => {
+    const long = Array.from({ length: 10000 }, (_, i) => `countHits eq ${i}`).join(' or ');
+    expect(error(long)).toBe(`The $filter expression is ${long.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`);
+  });
+
+  test('nesting deeper than the limit is refused, 500 parentheses included, without recursing further', () => {
+    expect(error(`${'('.repeat(500)}countHits eq 1${')'.repeat(500)}`)).toContain(`nested deeper than ${MAX_FILTER_DEPTH} levels`);
+    expect(error(`${'not '.repeat(40)}countHits eq 1`)).toContain('nested deeper');
+    expect(parse(`${'('.repeat(10)}countHits eq 1${')'.repeat(10)}`)).toBe('($it/countHits eq 1:Int32)');
+  });
+});
