@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { createApp, loadGraphDefinition } from '../server/src/index';
 import { matchContextFor } from './src/context';
 import { loadDocPage } from './src/load';
-import { matchResponse } from './src/match';
-import { toReplayRequest } from './src/replay';
+import { casesOf, runCase } from './src/run';
 import { supertestTarget } from './src/supertest-target';
 
 const DOCS = join(__dirname, 'docs');
@@ -15,14 +14,14 @@ const pages = readdirSync(DOCS)
 const ctx = matchContextFor(loadGraphDefinition());
 
 describe.each(pages)('$file', (page) => {
-  test('has replayable examples', () => {
-    expect(page.examples.filter((e) => e.replayable).length).toBeGreaterThan(0);
+  test('every example is replayable', () => {
+    expect(page.examples.filter((e) => !e.replayable).map((e) => `${e.name}: ${e.problems.join('; ')}`)).toEqual([]);
   });
 
-  test.each(page.examples.filter((e) => e.replayable))('$name', async (example) => {
-    const target = supertestTarget(createApp());
-    const actual = await target(toReplayRequest(example));
-    const mismatches = matchResponse(example.response!, example.responseAnnotation ?? {}, actual, ctx);
-    expect(mismatches.map((m) => m.message)).toEqual([]);
+  // One test per example (and per HTTP request line that writes an example's path differently), each on a fresh app.
+  test.each(casesOf(page).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const result = await runCase(c, supertestTarget(createApp()), ctx);
+    expect([result.reason, ...result.mismatches.map((m) => m.message)].filter(Boolean)).toEqual([]);
+    expect(result.status).toBe('passed');
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LINT_RULES } from '../contract-tests/src/lint';
 import { GRAPH_ERROR_CATALOG } from '../server/src/graph/errors';
 import { packageRoot } from '../server/src/package-root';
 
@@ -10,6 +11,11 @@ describe('README.md', () => {
     const rows = [...README.matchAll(/^\| `(\w+)` \| (\d{3}) \| (.+) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3]]);
     const catalog = Object.entries(GRAPH_ERROR_CATALOG).map(([code, entry]) => [code, entry.status, entry.when]);
     expect(rows.sort()).toEqual(catalog.sort());
+  });
+
+  test('the lint-docs table lists exactly the rules, with their severities', () => {
+    const rows = [...README.matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \| (.+) \|$/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual(Object.entries(LINT_RULES).map(([rule, r]) => [rule, r.severity, r.what]));
   });
 
   test('the quick start is two one-line commands: one serves, one tests', () => {

@@ -7,9 +7,9 @@ export function matchContextFor(graph: GraphDefinition): MatchContext {
   return {
     keyProperties,
     validateBody(odataType, body) {
-      const type = graph.model.resolveType(odataType);
-      if (!type) return [`no schema describes the type '${odataType}'`];
-      return graph.validator.check(type.schemaId, body);
+      const schemaId = graph.model.resolveType(odataType)?.schemaId ?? graph.files.find((f) => f.id === odataType)?.id;
+      if (!schemaId) return [`no schema describes the type '${odataType}'`];
+      return graph.validator.check(schemaId, body);
     },
   };
 }

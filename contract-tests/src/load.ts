@@ -16,6 +16,8 @@ export interface AnnotatedBlock {
   annotation: BlockAnnotation;
   /** 1-based line of the annotation comment. */
   line: number;
+  /** 1-based line of the block's first content line. */
+  contentLine: number;
   info: string;
   content: string;
 }
@@ -54,8 +56,20 @@ export interface DocExample {
   requestAnnotation: BlockAnnotation;
   response: DocResponse | undefined;
   responseAnnotation: BlockAnnotation | undefined;
-  /** False when the doc's own blocks cannot be replayed (see `findings`). */
+  /** False when the doc's own blocks cannot be replayed; `problems` says why. */
   replayable: boolean;
+  problems: string[];
+  line: number;
+  /** 1-based line of the request's first line (its request line). */
+  requestLine: number;
+  /** 1-based line of the response's first line, when there is one. */
+  responseLine: number | undefined;
+}
+
+/** A request line of the page's "HTTP request" section (an `ignored` http block), e.g. `POST /Security/ipSecurityProfiles/$ref`. */
+export interface HttpRequestLine {
+  method: string;
+  url: string;
   line: number;
 }
 
@@ -63,13 +77,16 @@ export interface DocExample {
 export interface DocPage {
   file: string;
   title: string;
+  /** The text with LF line endings. */
+  text: string;
   blocks: AnnotatedBlock[];
   examples: DocExample[];
+  /** The request lines the page's "HTTP request" section documents. */
+  httpRequestLines: HttpRequestLine[];
   findings: DocFinding[];
 }
 
 const ANNOTATION = /<!--\s*(\{[\s\S]*?\})\s*-->/g;
-const FENCE = /^(```|~~~)\s*([\w-]*)\s*$/;
 
 function lineAt(text: string, index: number): number {
   let line = 1;
@@ -80,28 +97,32 @@ function lineAt(text: string, index: number): number {
 /** Finds every annotation comment and the fenced block after it. */
 export function findAnnotatedBlocks(text: string, findings: DocFinding[] = []): AnnotatedBlock[] {
   const blocks: AnnotatedBlock[] = [];
-  for (const m of text.matchAll(ANNOTATION)) {
+  const matches = [...text.matchAll(ANNOTATION)];
+  matches.forEach((m, k) => {
     const line = lineAt(text, m.index);
     let annotation: BlockAnnotation;
     try {
       annotation = JSON.parse(m[1] ?? '') as BlockAnnotation;
     } catch (err) {
       findings.push({ line, rule: 'annotation-json', message: `annotation is not valid JSON: ${(err as Error).message}` });
-      continue;
+      return;
     }
-    const after = text.slice(m.index + m[0].length).split('\n');
-    const open = after.findIndex((l) => FENCE.test(l.trimEnd()) || /^(```|~~~)/.test(l));
+    // The block must come before the next annotation: tab headers and include markup may stand in between.
+    const end = matches[k + 1]?.index ?? text.length;
+    const after = text.slice(m.index + m[0].length, end).split('\n');
+    const open = after.findIndex((l) => /^\s{0,3}(```|~~~)/.test(l));
     if (open < 0) {
-      findings.push({ line, rule: 'annotation-without-block', message: 'annotation is not followed by a fenced block' });
-      continue;
+      findings.push({ line, rule: 'annotation-without-block', message: 'annotation is not followed by a fenced block before the next annotation' });
+      return;
     }
-    const opener = after[open] ?? '';
+    const opener = (after[open] ?? '').trim();
     const fence = opener.startsWith('~~~') ? '~~~' : '```';
-    const close = after.findIndex((l, i) => i > open && l.trimEnd() === fence);
+    const close = after.findIndex((l, i) => i > open && l.trim() === fence);
+    if (close < 0) findings.push({ line, rule: 'unclosed-block', message: 'the fenced block after this annotation is never closed' });
     const info = opener.slice(3).trim();
     const content = after.slice(open + 1, close < 0 ? undefined : close).join('\n');
-    blocks.push({ annotation, line, info, content });
-  }
+    blocks.push({ annotation, line, contentLine: line + lineAt(m[0], m[0].length) - 1 + open + 1, info, content });
+  });
   return blocks;
 }
 
@@ -147,7 +168,30 @@ export function parseResponseBlock(content: string, line: number, findings: DocF
   return { response: { status, headers, bodyText, body: parsed.body }, ok };
 }
 
-/** Parses a Graph documentation page into its annotated examples. */
+const REQUEST_LINE = /^\s*(GET|POST|PATCH|PUT|DELETE)\s+(\S+)/;
+
+/** The request lines of `ignored` http blocks: the page's "HTTP request" section. */
+function findHttpRequestLines(blocks: readonly AnnotatedBlock[]): HttpRequestLine[] {
+  return blocks
+    .filter((b) => b.annotation.blockType === 'ignored' && /^(http)?$/i.test(b.info))
+    .flatMap((b) =>
+      b.content.split('\n').flatMap((l, i) => {
+        const m = REQUEST_LINE.exec(l);
+        return m ? [{ method: m[1] ?? '', url: m[2] ?? '', line: b.contentLine + i }] : [];
+      }),
+    );
+}
+
+/** A unique example name: a repeated one gets `#2`, `#3`, … and a finding. */
+function uniqueName(wanted: string, taken: Set<string>, line: number, findings: DocFinding[]): string {
+  if (!taken.has(wanted)) return wanted;
+  let n = 2;
+  while (taken.has(`${wanted}#${n}`)) n++;
+  findings.push({ line, rule: 'duplicate-example-name', message: `the example name '${wanted}' is used more than once; this one is reported as '${wanted}#${n}'` });
+  return `${wanted}#${n}`;
+}
+
+/** Parses a Graph documentation page into its annotated examples; never throws on a malformed page. */
 export function loadDocPage(markdown: string, file: string): DocPage {
   const text = markdown.replace(/\r\n?/g, '\n');
   const findings: DocFinding[] = [];
@@ -155,23 +199,30 @@ export function loadDocPage(markdown: string, file: string): DocPage {
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? file;
   const examples: DocExample[] = [];
   const unpaired: DocExample[] = [];
+  const names = new Set<string>();
   for (const block of blocks) {
     const type = block.annotation.blockType;
+    const before = findings.length;
     if (type === 'request') {
-      const { request, ok } = parseRequestBlock(block.content, block.line, findings);
+      const { request, ok } = parseRequestBlock(block.content, block.contentLine, findings);
+      const name = uniqueName(typeof block.annotation.name === 'string' ? block.annotation.name : `example-${examples.length + 1}`, names, block.line, findings);
+      names.add(name);
       const example: DocExample = {
-        name: block.annotation.name ?? `example-${examples.length + 1}`,
+        name,
         request,
         requestAnnotation: block.annotation,
         response: undefined,
         responseAnnotation: undefined,
         replayable: ok,
+        problems: findings.slice(before).map((f) => f.message),
         line: block.line,
+        requestLine: block.contentLine,
+        responseLine: undefined,
       };
       examples.push(example);
       unpaired.push(example);
     } else if (type === 'response') {
-      const { response, ok } = parseResponseBlock(block.content, block.line, findings);
+      const { response, ok } = parseResponseBlock(block.content, block.contentLine, findings);
       const byName = block.annotation.name !== undefined ? unpaired.find((e) => e.name === block.annotation.name) : undefined;
       const example = byName ?? unpaired[0];
       if (!example) {
@@ -181,12 +232,15 @@ export function loadDocPage(markdown: string, file: string): DocPage {
       unpaired.splice(unpaired.indexOf(example), 1);
       example.response = response;
       example.responseAnnotation = block.annotation;
+      example.responseLine = block.contentLine;
       example.replayable = example.replayable && ok;
+      example.problems.push(...findings.slice(before).map((f) => f.message));
     }
   }
   for (const e of unpaired) {
     findings.push({ line: e.line, rule: 'request-without-response', message: `request '${e.name}' has no response block` });
     e.replayable = false;
+    e.problems.push('it has no response block');
   }
-  return { file, title, blocks, examples, findings };
+  return { file, title, text, blocks, examples, httpRequestLines: findHttpRequestLines(blocks), findings };
 }

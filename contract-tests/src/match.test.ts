@@ -46,6 +46,6 @@ describe('matchResponse', () => {
   test('schema problems of the actual body are reported', () => {
     const strict: MatchContext = { ...ctx, validateBody: () => ['countHits: expected Int32'] };
     const out = matchResponse(expected({}), { '@odata.type': 'microsoft.graph.ipSecurityProfile' }, actual({}), strict);
-    expect(out.map((m) => m.message)).toEqual(['schema microsoft.graph.ipSecurityProfile: countHits: expected Int32']);
+    expect(out.map((m) => m.message)).toEqual(['$: schema microsoft.graph.ipSecurityProfile: countHits: expected Int32']);
   });
 });

@@ -83,7 +83,34 @@ export function compareJson(expected: unknown, actual: unknown, path: string, su
   if (!Object.is(expected, actual)) out.push(mismatch(path, expected, actual, 'different value'));
 }
 
-/** Matches an actual response against the doc's response block and its annotation. */
+/** Control information whose value depends on the server's data and address: only its presence and kind are checked. */
+function compareControlInformation(key: string, expected: unknown, actual: unknown, out: Mismatch[]): boolean {
+  const path = `$[${JSON.stringify(key)}]`;
+  if (key === '@odata.count') {
+    if (!(Number.isInteger(actual) && (actual as number) >= 0)) out.push(mismatch(path, 'a non-negative integer', actual, 'bad count'));
+    return true;
+  }
+  if (key === '@odata.nextLink' || key === '@odata.context') {
+    if (typeof actual !== 'string') return out.push(mismatch(path, expected, actual, 'missing link')), true;
+    // Context URLs name the same fragment whatever host serves them.
+    const fragment = (s: string) => (s.split('#')[1] ?? '').toLowerCase();
+    if (key === '@odata.context' && typeof expected === 'string' && fragment(expected) !== '' && fragment(expected) !== fragment(actual)) out.push(mismatch(path, expected, actual, 'different context'));
+    return true;
+  }
+  return false;
+}
+
+function schemaProblems(odataType: string, value: unknown, path: string, ctx: MatchContext): Mismatch[] {
+  return ctx.validateBody(odataType, value).map((message) => ({ path, expected: odataType, actual: value, message: `${path}: schema ${odataType}: ${message}` }));
+}
+
+/**
+ * Matches an actual response against the doc's response block and its annotation: status, the headers the doc
+ * shows, and the body (`truncated`: the doc's body as a subset; `isCollection`/`collectionProperty`: an array
+ * whose items are checked against the schema, compared item by item only when not truncated; `isEmpty`: no
+ * body; `expectError`: a Graph error with the doc's code). Every JSON body is validated against the schema of
+ * its `@odata.type`.
+ */
 export function matchResponse(expected: DocResponse, annotation: BlockAnnotation, actual: ActualResponse, ctx: MatchContext): Mismatch[] {
   const out: Mismatch[] = [];
   if (expected.status !== actual.status) out.push(mismatch('status', expected.status, actual.status, 'different status'));
@@ -94,18 +121,55 @@ export function matchResponse(expected: DocResponse, annotation: BlockAnnotation
     const same = got !== undefined && (lower === 'content-type' ? mediaType(got) === mediaType(value) : got === value);
     if (!same) out.push(mismatch(`headers.${name}`, value, got, 'different header'));
   }
+  if (annotation.isEmpty === true || (expected.bodyText === '' && expected.status === 204)) {
+    if (actual.bodyText !== '') out.push(mismatch('$', '', actual.bodyText.slice(0, 200), 'expected no body'));
+    return out;
+  }
   if (expected.bodyText === '') return out;
   let body: unknown;
   try {
     body = JSON.parse(actual.bodyText) as unknown;
   } catch {
-    out.push(mismatch('$', expected.body, actual.bodyText, 'body is not JSON'));
+    out.push(mismatch('$', expected.body, actual.bodyText.slice(0, 200), 'body is not JSON'));
     return out;
   }
-  compareJson(expected.body, body, '$', annotation.truncated === true, ctx, out);
-  const odataType = annotation['@odata.type'];
-  if (typeof odataType === 'string') {
-    for (const message of ctx.validateBody(odataType, body)) out.push({ path: '$', expected: odataType, actual: body, message: `schema ${odataType}: ${message}` });
+  if (annotation.expectError === true) {
+    out.push(...schemaProblems('odata.error', body, '$', ctx));
+    const code = (expected.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    const got = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    if (code !== undefined && code !== got) out.push(mismatch('$["error"]["code"]', code, got, 'different error code'));
+    return out;
   }
+  const odataType = typeof annotation['@odata.type'] === 'string' ? annotation['@odata.type'] : undefined;
+  const truncated = annotation.truncated === true;
+  if (annotation.isCollection === true) {
+    const property = typeof annotation.collectionProperty === 'string' ? annotation.collectionProperty : 'value';
+    const items = (body as Record<string, unknown> | null)?.[property];
+    if (!Array.isArray(items)) return [...out, mismatch(`$[${JSON.stringify(property)}]`, 'an array', items, 'expected a collection')];
+    if (odataType) items.forEach((item, i) => out.push(...schemaProblems(odataType, item, `$[${JSON.stringify(property)}][${i}]`, ctx)));
+    const docItems = (expected.body as Record<string, unknown> | undefined)?.[property];
+    if (Array.isArray(docItems) && docItems.length > 0 && items.length === 0) out.push(mismatch(`$[${JSON.stringify(property)}]`, `${docItems.length} item(s)`, [], 'empty collection'));
+    const rest = { ...(expected.body as Record<string, unknown>) };
+    delete rest[property];
+    compareTopLevel(rest, body, ctx, out, true);
+    if (!truncated) compareJson(docItems, items, `$[${JSON.stringify(property)}]`, false, ctx, out);
+    return out;
+  }
+  compareTopLevel(expected.body, body, ctx, out, truncated);
+  if (odataType) out.push(...schemaProblems(odataType, body, '$', ctx));
   return out;
+}
+
+/** compareJson for a top-level body, with control information compared by kind. */
+function compareTopLevel(expected: unknown, actual: unknown, ctx: MatchContext, out: Mismatch[], subset: boolean): void {
+  if (typeof expected !== 'object' || expected === null || Array.isArray(expected) || typeof actual !== 'object' || actual === null) {
+    compareJson(expected, actual, '$', subset, ctx, out);
+    return;
+  }
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(expected)) {
+    if (!(k in actual) || !compareControlInformation(k, v, (actual as Record<string, unknown>)[k], out)) rest[k] = v;
+  }
+  const actualRest = Object.fromEntries(Object.entries(actual).filter(([k]) => !(k in expected) || k in rest || !k.startsWith('@odata.')));
+  compareJson(rest, actualRest, '$', subset, ctx, out);
 }

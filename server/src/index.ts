@@ -12,3 +12,4 @@ export { createMemoryStore } from './store/memory-store';
 export type { Entity, EntityStore } from './store/store';
 export { AUTH_MODES, isAuthMode, mintAccessToken } from './graph/access-token';
 export type { AuthMode, AccessTokenClaims } from './graph/access-token';
+export { generateProfiles } from './seed/generate';

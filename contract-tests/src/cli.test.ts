@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../server/src/index';
+import { runContractCommand } from './cli';
+import { expandDocArguments } from './files';
+
+const ROOT = join(__dirname, '..', '..');
+const out = () => join(mkdtempSync(join(tmpdir(), 'mockgraph-contract-')), 'report');
+
+/** Runs a command with stdout/stderr captured. */
+async function run(command: string, args: string[]): Promise<{ status: number; stdout: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { status: await runContractCommand(command, args), stdout: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+    err.mockRestore();
+    void write;
+  }
+}
+
+describe('mockgraph contract', () => {
+  const cwd = process.cwd();
+  beforeAll(() => process.chdir(ROOT));
+  afterAll(() => process.chdir(cwd));
+
+  test('in-process over contract-tests/docs: exit 0 and a JUnit report with one test case per example', async () => {
+    const file = out();
+    const { status } = await run('contract', ['--reporter', 'junit', '--out', file]);
+    expect(status).toBe(0);
+    const xml = readFileSync(file, 'utf8');
+    expect(xml).toContain('<testsuite name="contract-tests/docs/add-ipsecurityprofiles.md" tests="2" failures="0" errors="0" skipped="0"');
+    expect(xml).toContain('<testcase classname="contract-tests/docs/add-ipsecurityprofiles.md" name="create_ipsecurityprofile_from_"');
+  });
+
+  test('against a running server by --base-url, fixtures included; skipped examples do not fail the run', async () => {
+    const server: Server = createApp().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { status, stdout } = await run('contract', ['--base-url', base, '--reporter', 'json', '--docs', 'contract-tests/docs', 'contract-tests/fixtures/crud-examples.md', 'contract-tests/fixtures/quirks.md']);
+      const report = JSON.parse(stdout) as { summary: { passed: number; failed: number; skipped: number } };
+      expect(report.summary).toEqual({ passed: 9, failed: 0, skipped: 4 });
+      expect(status).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a failing example makes the exit status 1, and the console report says why', async () => {
+    const { status, stdout } = await run('contract', ['contract-tests/fixtures/schema-drift.md']);
+    expect(status).toBe(1);
+    expect(stdout).toContain('FAIL update_drifted');
+    expect(stdout).toMatch(/0 passed, 1 failed, 0 skipped\n$/);
+  });
+});
+
+describe('mockgraph lint-docs', () => {
+  test('prints file:line: severity rule: message and exits 1 on errors', async () => {
+    const clean = await run('lint-docs', [join(ROOT, 'contract-tests/docs/add-ipsecurityprofiles.md')]);
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toMatch(/add-ipsecurityprofiles\.md:8: warning permissions-todo: /);
+    expect((await run('lint-docs', [join(ROOT, 'contract-tests/fixtures/schema-drift.md')])).status).toBe(1);
+  });
+});
+
+describe('expandDocArguments', () => {
+  test('files, folders and globs', () => {
+    const names = (args: string[]) => expandDocArguments(args, ROOT).map((f) => f.slice(ROOT.length + 1));
+    expect(names(['contract-tests/docs'])).toEqual(['contract-tests/docs/add-ipsecurityprofiles.md']);
+    expect(names(['contract-tests/**/*.md'])).toEqual(expect.arrayContaining(['contract-tests/docs/add-ipsecurityprofiles.md', 'contract-tests/fixtures/quirks.md']));
+    expect(names(['contract-tests/fixtures/q*.md'])).toEqual(['contract-tests/fixtures/quirks.md']);
+    expect(() => names(['nope/*.md'])).toThrow("no file matches 'nope/*.md'");
+  });
+});

@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp, generateProfiles, loadGraphDefinition } from '../../server/src/index';
+import { matchContextFor } from './context';
+import { fetchTarget } from './fetch-target';
+import { expandDocArguments } from './files';
+import { formatFindings, lintPage } from './lint';
+import { loadDocPage } from './load';
+import type { DocPage } from './load';
+import { REPORTERS, renderReport } from './report';
+import type { Reporter } from './report';
+import type { CaseResult } from './run';
+import { runPage } from './run';
+
+/** Exits 2 with a one-line reason. */
+function usage(message: string): never {
+  process.stderr.write(`mockgraph: ${message}\n`);
+  process.exit(2);
+}
+
+function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    usage((err as Error).message);
+  }
+}
+
+function loadPages(args: string[]): DocPage[] {
+  let files: string[];
+  try {
+    files = expandDocArguments(args);
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  if (files.length === 0) usage('no documentation pages given');
+  return files.map((f) => loadDocPage(readFileSync(f, 'utf8'), relative(process.cwd(), f) || f));
+}
+
+const CONTRACT_HELP = `mockgraph contract [--docs FILES…] [--base-url URL] [--token T] [--reporter console|junit|json] [--out FILE] [FILES…]
+
+Replays every request/response example of Graph documentation pages and checks the answers.
+  --docs FILES       pages, folders or globs (default: contract-tests/docs)
+  --base-url URL     the server to test (default: mockgraph itself, started in-process on a free port)
+  --token T          the bearer token to send (default: mockgraph-contract-test)
+  --service-root P   where placeholder roots such as docs\\api map to (default: /beta)
+  --reporter R       console (default), junit or json
+  --out FILE         write the report there instead of standard output
+Exit status: 0 when every replayable example passes, 1 otherwise, 2 for bad arguments.
+`;
+
+/** `mockgraph contract`. */
+async function contract(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    docs: { type: 'string', multiple: true },
+    'base-url': { type: 'string' },
+    token: { type: 'string' },
+    'service-root': { type: 'string' },
+    reporter: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) return process.stdout.write(CONTRACT_HELP), 0;
+  const reporter = (values.reporter as string | undefined) ?? 'console';
+  if (!(REPORTERS as readonly string[]).includes(reporter)) usage(`--reporter must be one of ${REPORTERS.join(', ')}, got '${reporter}'`);
+  const docArgs = [...((values.docs as string[] | undefined) ?? []), ...positionals];
+  const pages = loadPages(docArgs.length > 0 ? docArgs : ['contract-tests/docs']);
+
+  let server: Server | undefined;
+  let baseUrl = values['base-url'] as string | undefined;
+  if (baseUrl === undefined) {
+    server = createApp({ logError: () => {} }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server!.once('listening', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  } else if (!/^https?:\/\//.test(baseUrl)) {
+    usage(`--base-url must be an http(s) URL, got '${baseUrl}'`);
+  }
+  const { id: _id, ...seedBody } = generateProfiles(1, 7)[0] ?? {};
+  const options = { token: values.token as string | undefined, serviceRoot: values['service-root'] as string | undefined, seedBody };
+  const ctx = matchContextFor(loadGraphDefinition());
+  const target = fetchTarget(baseUrl);
+  const results: CaseResult[] = [];
+  try {
+    for (const page of pages) results.push(...(await runPage(page, target, ctx, options)));
+  } finally {
+    server?.close();
+  }
+  const report = renderReport(reporter as Reporter, results);
+  if (values.out) {
+    writeFileSync(values.out as string, report);
+    process.stderr.write(renderReport('console', results).split('\n').slice(-2).join('\n'));
+  } else {
+    process.stdout.write(report);
+  }
+  return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/** `mockgraph lint-docs FILES…`. */
+function lintDocs(argv: string[]): number {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean' } });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write('mockgraph lint-docs [--json] FILES…\n\nReports problems of Graph documentation pages: file, line, severity, rule and message.\nExit status: 1 when any finding is an error, else 0.\n');
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  const graph = loadGraphDefinition();
+  const findings = loadPages(positionals).flatMap((p) => lintPage(p, graph));
+  process.stdout.write(values.json ? JSON.stringify(findings, null, 2) + '\n' : formatFindings(findings));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  process.stderr.write(`${findings.length} finding(s), ${errors} error(s)\n`);
+  return errors > 0 ? 1 : 0;
+}
+
+/** Runs a contract-tests command; resolves to the exit status. */
+export async function runContractCommand(command: string, argv: string[]): Promise<number> {
+  if (command === 'contract') return contract(argv);
+  if (command === 'lint-docs') return lintDocs(argv);
+  usage(`unknown command '${command}'`);
+}

@@ -1,0 +1,71 @@
+import type { CaseResult } from './run';
+
+/** The formats `mockgraph contract` writes. */
+export const REPORTERS = ['console', 'junit', 'json'] as const;
+/** One report format. */
+export type Reporter = (typeof REPORTERS)[number];
+
+/** Counts of a run. */
+export function summarize(results: readonly CaseResult[]): { passed: number; failed: number; skipped: number } {
+  return {
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+  };
+}
+
+function details(r: CaseResult): string[] {
+  return [...(r.reason ? [r.reason] : []), ...r.mismatches.map((m) => m.message)];
+}
+
+/** Human-readable lines, one per case, details indented, and a closing count line. */
+export function consoleReport(results: readonly CaseResult[]): string {
+  const lines: string[] = [];
+  let page = '';
+  for (const r of results) {
+    if (r.page !== page) lines.push(`${(page = r.page)} (${r.title})`);
+    const mark = r.status === 'passed' ? 'PASS' : r.status === 'failed' ? 'FAIL' : 'SKIP';
+    lines.push(`  ${mark} ${r.name}${r.request ? `  [${r.request.method} ${r.request.path} → ${r.actualStatus ?? 'no answer'}]` : ''}`);
+    for (const d of details(r)) lines.push(`       ${d}`);
+  }
+  const { passed, failed, skipped } = summarize(results);
+  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return lines.join('\n') + '\n';
+}
+
+function xml(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** JUnit XML: one testsuite per doc page, one testcase per example, so CI systems show results natively. */
+export function junitReport(results: readonly CaseResult[]): string {
+  const pages = [...new Set(results.map((r) => r.page))];
+  const suites = pages.map((page) => {
+    const cases = results.filter((r) => r.page === page);
+    const { failed, skipped } = summarize(cases);
+    const time = cases.reduce((t, r) => t + r.durationMs, 0) / 1000;
+    const body = cases
+      .map((r) => {
+        const open = `    <testcase classname="${xml(page)}" name="${xml(r.name)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+        if (r.status === 'passed') return `${open}/>`;
+        const text = xml(details(r).join('\n'));
+        const inner = r.status === 'skipped' ? `<skipped message="${xml(r.reason ?? '')}"/>` : `<failure message="${xml(details(r)[0] ?? 'failed')}">${text}</failure>`;
+        return `${open}>\n      ${inner}\n    </testcase>`;
+      })
+      .join('\n');
+    return `  <testsuite name="${xml(page)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}">\n${body}\n  </testsuite>`;
+  });
+  const { failed, skipped } = summarize(results);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mockgraph contract" tests="${results.length}" failures="${failed}" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** The results as JSON, with the counts. */
+export function jsonReport(results: readonly CaseResult[]): string {
+  return JSON.stringify({ summary: summarize(results), results }, null, 2) + '\n';
+}
+
+/** Renders results in a format. */
+export function renderReport(reporter: Reporter, results: readonly CaseResult[]): string {
+  return reporter === 'junit' ? junitReport(results) : reporter === 'json' ? jsonReport(results) : consoleReport(results);
+}
