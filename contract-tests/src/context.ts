@@ -8,7 +8,8 @@ export function matchContextFor(graph: GraphDefinition): MatchContext {
     keyProperties,
     validateBody(odataType, body) {
       const schemaId = graph.model.resolveType(odataType)?.schemaId ?? graph.files.find((f) => f.id === odataType)?.id;
-      if (!schemaId) return [`no schema describes the type '${odataType}'`];
+      // A type mockgraph has no schema for (another page's resource) is not validated: the replay still checks the rest.
+      if (!schemaId) return [];
       return graph.validator.check(schemaId, body);
     },
   };

@@ -86,6 +86,9 @@ export interface DocPage {
   findings: DocFinding[];
 }
 
+/** Block types whose annotation must be followed by a fenced block. */
+const BLOCK_TYPES_WITH_CODE = ['request', 'response', 'resource'];
+
 const ANNOTATION = /<!--\s*(\{[\s\S]*?\})\s*-->/g;
 
 function lineAt(text: string, index: number): number {
@@ -112,7 +115,10 @@ export function findAnnotatedBlocks(text: string, findings: DocFinding[] = []): 
     const after = text.slice(m.index + m[0].length, end).split('\n');
     const open = after.findIndex((l) => /^\s{0,3}(```|~~~)/.test(l));
     if (open < 0) {
-      findings.push({ line, rule: 'annotation-without-block', message: 'annotation is not followed by a fenced block before the next annotation' });
+      // Permissions, page and example annotations often stand before include markup alone.
+      if (BLOCK_TYPES_WITH_CODE.includes(String(annotation.blockType))) {
+        findings.push({ line, rule: 'annotation-without-block', message: `a '${String(annotation.blockType)}' annotation is not followed by a fenced block before the next annotation` });
+      }
       return;
     }
     const opener = (after[open] ?? '').trim();
