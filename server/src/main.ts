@@ -1,8 +1,30 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
-import { isAuthMode, mintAccessToken } from './graph/access-token';
+import { parseConfigFile } from './cli/config-file';
+import { resolveSettings, serveHelp, SETTINGS } from './cli/settings';
+import type { ServeSettings } from './cli/settings';
+import { mintAccessToken } from './graph/access-token';
 import type { AccessTokenClaims } from './graph/access-token';
-import { isValidationProfile } from './graph/validate';
+import { loadGraphDefinition } from './graph/registry';
+import { docExampleProfile, SeedError, seedRecords } from './graph/seed';
+import { generateProfiles, seededRandom } from './seed/generate';
+import { createMemoryStore } from './store/memory-store';
+import { createSqliteStore, DataFileError } from './store/sqlite-store';
+import type { EntityStore } from './store/store';
+
+const HELP = `mockgraph: an OData-style mock of Microsoft Graph (security/ipSecurityProfiles, beta)
+
+Commands:
+  mockgraph serve [options]          serve the mock (the default command; see mockgraph serve --help)
+  mockgraph token [--scp S] [--roles R] [--secret S] [--expires-in SECONDS] [--tid T] [--appid A]
+                                     print a test access token (JWT) for --auth jwt
+  mockgraph seed --count N [--random-seed S] [--out FILE]
+                                     write N realistic, deterministic profiles as JSON (a --seed file)
+  mockgraph contract [options]       replay Graph doc examples against a server (see mockgraph contract --help)
+  mockgraph lint-docs FILES…         report problems of Graph doc pages
+`;
 
 /** Exits with a one-line reason, as a CLI should for bad input. */
 function fail(message: string): never {
@@ -10,60 +32,134 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-type FlagValues = Record<string, string | string[] | undefined>;
+type FlagValues = Record<string, string | string[] | boolean | undefined>;
 
-/** Parses `--name value` flags (all string-valued; those in `multiple` may repeat); unknown flags exit 2. */
-function parseFlags(argv: string[], names: readonly string[], multiple: readonly string[] = []): FlagValues {
-  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const, multiple: multiple.includes(n) }]));
+/** Parses `--name value` flags; unknown flags exit 2. */
+function parseFlags(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): FlagValues {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as FlagValues;
   } catch (err) {
-    fail((err as Error).message);
+    fail((err as Error).message.split('\n')[0] ?? 'bad arguments');
   }
 }
 
 function one(values: FlagValues, name: string): string | undefined {
   const v = values[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
+  return Array.isArray(v) ? v[v.length - 1] : typeof v === 'string' ? v : undefined;
 }
 
-function parsePort(raw: string): number {
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) fail(`--port must be an integer from 0 to 65535, got '${raw}'`);
-  return port;
+function readConfig(explicit: string | undefined): { file: Record<string, unknown> | undefined; fileName: string | undefined } {
+  const fileName = explicit ?? (existsSync('mockgraph.config.json') ? 'mockgraph.config.json' : undefined);
+  if (fileName === undefined) return { file: undefined, fileName };
+  if (!existsSync(fileName)) fail(`--config ${fileName}: no such file`);
+  try {
+    return { file: parseConfigFile(readFileSync(fileName, 'utf8'), fileName), fileName };
+  } catch (err) {
+    fail((err as Error).message);
+  }
 }
 
-/** `mockgraph serve`: reads flags and environment (the only place that does), then listens. */
+function readSeed(settings: ServeSettings): unknown[] {
+  if (settings.seed === undefined) return [docExampleProfile(loadGraphDefinition())];
+  try {
+    return seedRecords(JSON.parse(readFileSync(settings.seed, 'utf8')));
+  } catch (err) {
+    fail(`seed file ${settings.seed}: ${(err as Error).message}`);
+  }
+}
+
+function openStore(settings: ServeSettings): { store: EntityStore; where: string } {
+  if (settings.data === undefined) return { store: createMemoryStore(), where: 'in memory (gone when the server stops)' };
+  const path = resolve(settings.data);
+  try {
+    return { store: createSqliteStore(path), where: `in the SQLite file ${path}` };
+  } catch (err) {
+    fail(err instanceof DataFileError ? err.message : String(err));
+  }
+}
+
+/** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
 function serve(argv: string[]): void {
-  const values = parseFlags(argv, ['port', 'host', 'validation', 'auth', 'jwt-secret', 'cors-origin'], ['cors-origin']);
-  const port = parsePort(one(values, 'port') ?? process.env.PORT ?? '4000');
-  const host = one(values, 'host') ?? '127.0.0.1';
-  const validation = one(values, 'validation') ?? 'doc';
-  if (!isValidationProfile(validation)) fail(`--validation must be doc or metadata, got '${validation}'`);
-  const auth = one(values, 'auth') ?? 'bearer';
-  if (!isAuthMode(auth)) fail(`--auth must be bearer, jwt or off, got '${auth}'`);
-  const jwtSecret = one(values, 'jwt-secret') ?? process.env.MOCKGRAPH_JWT_SECRET;
-  const origins = values['cors-origin'];
-  const corsOrigins = (Array.isArray(origins) ? origins : []).flatMap((o) => o.split(',')).map((o) => o.trim());
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' }, help: { type: 'boolean' } };
+  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' };
+  const flags = parseFlags(argv, options);
+  if (flags.help) {
+    process.stdout.write(serveHelp());
+    return;
+  }
+  const { file, fileName } = readConfig(one(flags, 'config'));
+  let settings: ServeSettings;
+  try {
+    settings = resolveSettings({ flags, env: process.env, file, fileName });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const seed = readSeed(settings);
+  const { store, where } = openStore(settings);
+  let app;
+  try {
+    app = createApp({
+      store,
+      storeDescription: settings.data === undefined ? 'memory' : `sqlite:${resolve(settings.data)}`,
+      seed,
+      validation: settings.validation,
+      auth: settings.auth,
+      jwtSecret: settings.jwtSecret,
+      corsOrigins: settings.corsOrigin,
+      pageSize: settings.pageSize,
+      bodyLimitBytes: settings.bodyLimit,
+      admin: settings.admin,
+      chaos: {
+        latency: settings.latency,
+        failRate: settings.failRate,
+        throttle: settings.throttle,
+        random: settings.randomSeed === undefined ? undefined : seededRandom(settings.randomSeed),
+      },
+      onRequest: settings.quiet ? undefined : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'),
+    });
+  } catch (err) {
+    store.close();
+    fail(err instanceof SeedError ? `seed file ${settings.seed ?? '(built-in)'}: ${err.message}` : (err as Error).message);
+  }
 
-  const server = createApp({ validation, auth, jwtSecret, corsOrigins }).listen(port, host);
+  const server = app.listen(settings.port, settings.host);
+  // Slow clients cannot hold connections open: headers within 10 s, a whole request within 30 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
   server.on('listening', () => {
     const address = server.address();
-    const bound = typeof address === 'object' && address ? address.port : port;
-    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-    process.stdout.write(`mockgraph: serving http://${shown}:${bound}/beta/security/ipSecurityProfiles (data in memory)\n`);
+    const port = typeof address === 'object' && address ? address.port : settings.port;
+    const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+    process.stdout.write(`mockgraph: serving http://${host}:${port}/beta/security/ipSecurityProfiles, data ${where}; inspector at http://${host}:${port}/_mockgraph/\n`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
-    fail(err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : err.message);
+    store.close();
+    fail(err.code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is already in use (choose another with --port)` : err.message);
   });
-  const stop = () => server.close(() => process.exit(0));
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Stop accepting, let in-flight requests finish, then close the database; give up after 5 seconds.
+    setTimeout(() => {
+      store.close();
+      process.exit(0);
+    }, 4_500).unref();
+    server.close(() => {
+      store.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
 /** `mockgraph token`: prints a test access token with the given permissions. */
 function token(argv: string[]): void {
-  const values = parseFlags(argv, ['scp', 'roles', 'tid', 'appid', 'expires-in', 'secret']);
+  const values = parseFlags(argv, Object.fromEntries(['scp', 'roles', 'tid', 'appid', 'expires-in', 'secret'].map((n) => [n, { type: 'string' as const }])));
   const expiresIn = Number(one(values, 'expires-in') ?? 3600);
   if (!Number.isFinite(expiresIn)) fail(`--expires-in must be a number of seconds, got '${String(one(values, 'expires-in'))}'`);
   const now = Math.floor(Date.now() / 1000);
@@ -81,8 +177,23 @@ function token(argv: string[]): void {
   process.stdout.write(mintAccessToken(claims, one(values, 'secret') ?? process.env.MOCKGRAPH_JWT_SECRET) + '\n');
 }
 
+/** `mockgraph seed`: writes N deterministic profiles (same seed, same bytes). */
+function seed(argv: string[]): void {
+  const values = parseFlags(argv, { count: { type: 'string' }, 'random-seed': { type: 'string' }, out: { type: 'string' } });
+  const count = Number(one(values, 'count'));
+  const randomSeed = Number(one(values, 'random-seed') ?? 1);
+  if (!Number.isInteger(count) || count < 0 || count > 1_000_000) fail(`--count must be an integer from 0 to 1000000, got '${String(one(values, 'count'))}'`);
+  if (!Number.isInteger(randomSeed) || randomSeed < 0) fail(`--random-seed must be a non-negative integer, got '${String(one(values, 'random-seed'))}'`);
+  const text = JSON.stringify(generateProfiles(count, randomSeed), null, 2) + '\n';
+  const out = one(values, 'out');
+  if (out === undefined) process.stdout.write(text);
+  else writeFileSync(out, text);
+}
+
 const [command, ...rest] = process.argv.slice(2);
-if (command === 'token') token(rest);
+if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(HELP);
+else if (command === 'token') token(rest);
+else if (command === 'seed') seed(rest);
 else if (command === 'serve') serve(rest);
 else if (command === undefined || command.startsWith('-')) serve(process.argv.slice(2));
-else fail(`unknown command '${command}' (commands: serve, token)`);
+else fail(`unknown command '${command}' (commands: serve, token, seed, contract, lint-docs; see mockgraph --help)`);

@@ -4,7 +4,8 @@ import { loadGraphDefinition } from './graph/registry';
 import type { AuthMode } from './graph/access-token';
 import type { ValidationProfile } from './graph/validate';
 import { createMemoryStore } from './store/memory-store';
-import type { EntityStore } from './store/store';
+import type { Entity, EntityStore } from './store/store';
+import { prepareSeed } from './graph/seed';
 import { QueryCursors } from './odata/query/cursors';
 import { DEFAULT_PAGE_SIZE } from './odata/query/execute';
 
@@ -26,6 +27,18 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Fixed `scheme://host[:port]` for links; by default taken from each request's Host header. */
   publicOrigin?: string;
+  /** Profiles the collection starts with when it is empty, and returns to on reset (default: none). Validated first. */
+  seed?: readonly unknown[];
+  /** Serve the admin API and inspector page under /_mockgraph (default true). */
+  admin?: boolean;
+  /** How many recent requests /_mockgraph/requests keeps (default 200). */
+  requestLogSize?: number;
+  /** Called once per finished request (the CLI prints these as JSON lines). */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** Simulated trouble for testing a client's resilience (default: none). */
+  chaos?: ChaosOptions;
+  /** Describes where the data lives, for /_mockgraph/health (default: "memory"). */
+  storeDescription?: string;
   /** The clock (tests fix it). */
   now?: () => Date;
   /** The id generator for new entities and request ids (tests fix it). */
@@ -34,11 +47,36 @@ export interface AppOptions {
   logError?: (message: string) => void;
 }
 
+/** One finished request, as /_mockgraph/requests and the request log show it. */
+export interface RequestLogEntry {
+  time: string;
+  'request-id': string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  /** The Graph error code, when the answer was an error. */
+  error?: string;
+  /** The error message (validation messages included). */
+  message?: string;
+}
+
+/** `--latency`, `--fail-rate`, `--throttle`, and the random source that makes them reproducible. */
+export interface ChaosOptions {
+  latency?: { min: number; max: number };
+  failRate?: number;
+  throttle?: { limit: number; seconds: number };
+  random?: () => number;
+}
+
 /** Options with every default filled in, plus the loaded Graph definition. */
-export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwtSecret' | 'corsOrigins'>> {
+export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwtSecret' | 'corsOrigins' | 'seed' | 'onRequest'>> {
   publicOrigin: string | undefined;
   jwtSecret: string | undefined;
   corsOrigins: readonly string[] | undefined;
+  onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  /** The validated seed, in stored form. */
+  seed: readonly Entity[];
   graph: GraphDefinition;
   cursors: QueryCursors;
 }
@@ -49,9 +87,17 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Fills in defaults; the only place they are decided. */
 export function resolveDeps(options: AppOptions = {}): AppDeps {
   const now = options.now ?? (() => new Date());
+  const graph = loadGraphDefinition();
+  const validation = options.validation ?? 'doc';
   return {
     store: options.store ?? createMemoryStore(),
-    validation: options.validation ?? 'doc',
+    validation,
+    seed: prepareSeed(options.seed ?? [], graph, validation),
+    admin: options.admin ?? true,
+    requestLogSize: options.requestLogSize ?? 200,
+    onRequest: options.onRequest,
+    chaos: options.chaos ?? {},
+    storeDescription: options.storeDescription ?? 'memory',
     auth: options.auth ?? 'bearer',
     jwtSecret: options.jwtSecret,
     corsOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : undefined,
@@ -62,6 +108,6 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
     cursors: new QueryCursors(now),
     newId: options.newId ?? randomUUID,
     logError: options.logError ?? ((message) => process.stderr.write(message + '\n')),
-    graph: loadGraphDefinition(),
+    graph,
   };
 }

@@ -25,11 +25,16 @@ describe('the error boundary', () => {
 
   test('a fault inside mockgraph is a 500 Graph error without a stack trace, logged with its request-id', async () => {
     const logged: string[] = [];
+    const healthy = createMemoryStore();
     const broken: EntityStore = {
-      ...createMemoryStore(),
-      collection: () => {
-        throw new TypeError('disk on fire');
-      },
+      ...healthy,
+      collection: (path) => ({
+        ...healthy.collection(path),
+        count: () => 1,
+        insert: () => {
+          throw new TypeError('disk on fire');
+        },
+      }),
     };
     const res = await request(testApp({ store: broken, logError: (m) => logged.push(m) })).post('/beta/security/ipSecurityProfiles').set(AUTH).send(docExampleBody());
     expect(res.status).toBe(500);

@@ -12,7 +12,10 @@ export const GRAPH_ERROR_CATALOG = {
   Conflict: { status: 409, when: 'A create whose client-supplied id is already taken.' },
   RequestBodyRead: { status: 415, when: 'A POST or PATCH body whose Content-Type is not application/json (parameters such as charset are fine).' },
   RequestEntityTooLarge: { status: 413, when: 'A request body over the limit (default 1 MiB).' },
+  TooManyRequests: { status: 429, when: 'With --throttle N/SECONDS: a client (by its token\'s app id, else its token) sent more than N requests in the window; Retry-After says when to retry.' },
   InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to its log (stderr) under the request-id, never to the client.' },
+  ServiceUnavailable: { status: 503, when: 'With --fail-rate P: a simulated outage, with Retry-After.' },
+  GatewayTimeout: { status: 504, when: 'With --fail-rate P: a simulated upstream timeout, with Retry-After.' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 /** Every code mockgraph can answer with. */

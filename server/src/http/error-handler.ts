@@ -3,6 +3,7 @@ import type { GraphErrorBody } from '../../../generated/graph';
 import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
 import { requestContext } from './context';
+import { noteError } from './request-log';
 import { send } from './respond';
 
 /** Graph's `innerError.date`: UTC, seconds precision, no offset. */
@@ -32,6 +33,7 @@ function fromBodyParser(err: { type?: unknown; message?: unknown }): GraphError 
 /** Writes a Graph error body; the only writer of error responses. */
 export function writeGraphError(res: Response, deps: AppDeps, err: GraphError): void {
   const ctx = requestContext(res);
+  noteError(res, err.code, err.message);
   const body: GraphErrorBody = {
     error: {
       code: err.code,

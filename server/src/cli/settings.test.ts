@@ -1,0 +1,69 @@
+import { parseConfigFile } from './config-file';
+import { resolveSettings, serveHelp, SETTINGS } from './settings';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root';
+
+const resolve = (flags: Record<string, string | boolean | string[]> = {}, env: Record<string, string> = {}, file?: Record<string, unknown>) =>
+  resolveSettings({ flags, env, file, fileName: file ? 'mockgraph.config.json' : undefined });
+
+describe('resolveSettings', () => {
+  test('defaults', () => {
+    expect(resolve()).toEqual({
+      port: 4000, host: '127.0.0.1', auth: 'bearer', jwtSecret: undefined, validation: 'doc', seed: undefined, data: undefined, latency: undefined,
+      failRate: 0, throttle: undefined, randomSeed: undefined, corsOrigin: [], pageSize: 100, bodyLimit: 1048576, admin: true, quiet: false,
+    });
+  });
+
+  test('precedence: flags over MOCKGRAPH_* environment over the config file over defaults', () => {
+    const file = { port: 1111, host: '0.0.0.0', auth: 'off', validation: 'metadata' };
+    const env = { MOCKGRAPH_PORT: '2222', MOCKGRAPH_HOST: '::1', MOCKGRAPH_AUTH: 'jwt' };
+    const s = resolve({ port: '3333', host: 'localhost' }, env, file);
+    expect([s.port, s.host, s.auth, s.validation, s.pageSize]).toEqual([3333, 'localhost', 'jwt', 'metadata', 100]);
+    expect(resolve({}, { PORT: '5000' }).port).toBe(5000);
+    expect(resolve({}, { PORT: '5000', MOCKGRAPH_PORT: '6000' }).port).toBe(6000);
+  });
+
+  test('compound values parse from every source', () => {
+    const s = resolve({ latency: '50-300', throttle: '10/60', 'cors-origin': ['https://a.example,https://b.example', 'https://c.example'], quiet: true }, { MOCKGRAPH_BODY_LIMIT: '512kb' }, { failRate: 0.25, admin: false });
+    expect(s).toMatchObject({ latency: { min: 50, max: 300 }, throttle: { limit: 10, seconds: 60 }, corsOrigin: ['https://a.example', 'https://b.example', 'https://c.example'], quiet: true, bodyLimit: 524288, failRate: 0.25, admin: false });
+  });
+
+  test.each([
+    [{ port: '70000' }, {}, undefined, '--port must be an integer from 0 to 65535'],
+    [{ auth: 'basic' }, {}, undefined, '--auth must be one of bearer, jwt, off'],
+    [{}, { MOCKGRAPH_FAIL_RATE: '2' }, undefined, 'MOCKGRAPH_FAIL_RATE must be a probability from 0 to 1'],
+    [{}, {}, { latency: '300-50' }, 'mockgraph.config.json: "latency" must be MIN-MAX milliseconds'],
+    [{ throttle: '10' }, {}, undefined, '--throttle must be N/SECONDS'],
+  ])('%j %j %j is refused: %s', (flags, env, file, message) => {
+    expect(() => resolve(flags, env, file)).toThrow(message);
+  });
+
+  test('--help lists every flag with its default and variable', () => {
+    const help = serveHelp();
+    for (const s of SETTINGS) {
+      expect(help).toContain(`--${s.flag}`);
+      expect(help).toContain(`default: ${s.shownDefault}; env ${s.env}`);
+    }
+  });
+});
+
+describe('mockgraph.config.json', () => {
+  test('a valid file parses', () => {
+    expect(parseConfigFile('{"port": 5000, "corsOrigin": ["https://a.example"], "quiet": true}', 'c.json')).toEqual({ port: 5000, corsOrigin: ['https://a.example'], quiet: true });
+  });
+
+  test.each([
+    ['{"prot": 5000}', 'c.json: unknown key "prot"'],
+    ['{"port": "5000"}', 'c.json: "port" must be integer'],
+    ['{"auth": "basic"}', 'c.json: "auth" must be equal to one of the allowed values (bearer, jwt, off)'],
+    ['{"port": 5000,}', 'c.json: not valid JSON'],
+  ])('%s is refused, naming the key', (text, message) => {
+    expect(() => parseConfigFile(text, 'c.json')).toThrow(message);
+  });
+
+  test('the shipped schema has one key per setting', () => {
+    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'config', 'mockgraph.config.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties).filter((k) => k !== '$schema').sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+  });
+});

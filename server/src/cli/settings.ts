@@ -1,0 +1,179 @@
+import { AUTH_MODES, isAuthMode } from '../graph/access-token';
+import type { AuthMode } from '../graph/access-token';
+import { isValidationProfile, VALIDATION_PROFILES } from '../graph/validate';
+import type { ValidationProfile } from '../graph/validate';
+
+/** Everything `mockgraph serve` can be told. */
+export interface ServeSettings {
+  port: number;
+  host: string;
+  auth: AuthMode;
+  jwtSecret: string | undefined;
+  validation: ValidationProfile;
+  seed: string | undefined;
+  data: string | undefined;
+  latency: { min: number; max: number } | undefined;
+  failRate: number;
+  throttle: { limit: number; seconds: number } | undefined;
+  randomSeed: number | undefined;
+  corsOrigin: string[];
+  pageSize: number;
+  bodyLimit: number;
+  admin: boolean;
+  quiet: boolean;
+}
+
+/** One setting: its flag, environment variable, config key, default and how a string becomes its value. */
+interface Setting<K extends keyof ServeSettings = keyof ServeSettings> {
+  key: K;
+  flag: string;
+  env: string;
+  valueName: string;
+  description: string;
+  default: ServeSettings[K];
+  shownDefault: string;
+  /** Turns text into the value; throws an Error whose message is the reason. */
+  parse(raw: string): ServeSettings[K];
+}
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) throw new Error(`must be an integer from ${min} to ${max}, got '${raw}'`);
+    return Number(raw);
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[], guard: (v: unknown) => v is T) {
+  return (raw: string): T => {
+    if (!guard(raw)) throw new Error(`must be one of ${values.join(', ')}, got '${raw}'`);
+    return raw;
+  };
+}
+
+function boolean(raw: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(raw.trim())) return true;
+  if (/^(false|0|no|off)$/i.test(raw.trim())) return false;
+  throw new Error(`must be true or false, got '${raw}'`);
+}
+
+function text(raw: string): string {
+  if (raw.trim() === '') throw new Error('must not be empty');
+  return raw;
+}
+
+function latency(raw: string): { min: number; max: number } {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(raw.trim());
+  const [min, max] = [Number(m?.[1]), Number(m?.[2] ?? m?.[1])];
+  if (!m || min > max || max > 60_000) throw new Error(`must be MIN-MAX milliseconds (e.g. 50-300, at most 60000), got '${raw}'`);
+  return { min, max };
+}
+
+function throttle(raw: string): { limit: number; seconds: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`must be N/SECONDS (e.g. 100/60: at most 100 requests per 60 seconds per client), got '${raw}'`);
+  return { limit: Number(m[1]), seconds: Number(m[2]) };
+}
+
+function rate(raw: string): number {
+  const p = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) throw new Error(`must be a probability from 0 to 1, got '${raw}'`);
+  return p;
+}
+
+function bytes(raw: string): number {
+  const m = /^(\d+)(b|kb|mb)?$/i.exec(raw.trim());
+  const n = Number(m?.[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 }[(m?.[2] ?? 'b').toLowerCase() as 'b'] ?? 1);
+  if (!m || n < 1024 || n > 64 * 1024 * 1024) throw new Error(`must be a size from 1kb to 64mb (e.g. 1mb, 512kb), got '${raw}'`);
+  return n;
+}
+
+function origins(raw: string): string[] {
+  return raw.split(',').map((o) => o.trim()).filter(Boolean);
+}
+
+function define<K extends keyof ServeSettings>(s: Setting<K>): Setting {
+  return s as unknown as Setting;
+}
+
+/** The settings of `mockgraph serve`, in the order `--help` lists them. */
+export const SETTINGS: readonly Setting[] = [
+  define({ key: 'port', flag: 'port', env: 'MOCKGRAPH_PORT', valueName: 'N', description: 'the TCP port (PORT is read too)', default: 4000, shownDefault: '4000', parse: integer(0, 65535) }),
+  define({ key: 'host', flag: 'host', env: 'MOCKGRAPH_HOST', valueName: 'ADDR', description: 'the address to listen on (0.0.0.0 for every interface)', default: '127.0.0.1', shownDefault: '127.0.0.1', parse: text }),
+  define({ key: 'auth', flag: 'auth', env: 'MOCKGRAPH_AUTH', valueName: AUTH_MODES.join('|'), description: 'bearer: any token; jwt: a JWT with SecurityEvents permissions; off: none', default: 'bearer', shownDefault: 'bearer', parse: oneOf(AUTH_MODES, isAuthMode) }),
+  define({ key: 'jwtSecret', flag: 'jwt-secret', env: 'MOCKGRAPH_JWT_SECRET', valueName: 'SECRET', description: 'with --auth jwt: verify HS256 signatures with this secret', default: undefined, shownDefault: 'none (tokens are decoded, not verified)', parse: text }),
+  define({ key: 'validation', flag: 'validation', env: 'MOCKGRAPH_VALIDATION', valueName: VALIDATION_PROFILES.join('|'), description: "doc: the page's create contract; metadata: Graph's metadata (open type)", default: 'doc', shownDefault: 'doc', parse: oneOf(VALIDATION_PROFILES, isValidationProfile) }),
+  define({ key: 'seed', flag: 'seed', env: 'MOCKGRAPH_SEED', valueName: 'FILE', description: 'start with these profiles (a JSON array or a Graph collection response)', default: undefined, shownDefault: "the doc example's profile", parse: text }),
+  define({ key: 'data', flag: 'data', env: 'MOCKGRAPH_DATA', valueName: 'FILE', description: 'keep the data in this SQLite file, across restarts', default: undefined, shownDefault: 'in memory', parse: text }),
+  define({ key: 'latency', flag: 'latency', env: 'MOCKGRAPH_LATENCY', valueName: 'MIN-MAX', description: 'delay every Graph response by MIN to MAX milliseconds', default: undefined, shownDefault: 'none', parse: latency }),
+  define({ key: 'failRate', flag: 'fail-rate', env: 'MOCKGRAPH_FAIL_RATE', valueName: 'P', description: 'answer this share of Graph requests with 503 or 504 and Retry-After', default: 0, shownDefault: '0', parse: rate }),
+  define({ key: 'throttle', flag: 'throttle', env: 'MOCKGRAPH_THROTTLE', valueName: 'N/SECONDS', description: "answer 429 with Retry-After past N requests per SECONDS per client (its token's app id, else its token)", default: undefined, shownDefault: 'none', parse: throttle }),
+  define({ key: 'randomSeed', flag: 'random-seed', env: 'MOCKGRAPH_RANDOM_SEED', valueName: 'S', description: 'seed for --fail-rate and --latency, so a run can be reproduced', default: undefined, shownDefault: 'random', parse: integer(0, 2 ** 31 - 1) }),
+  define({ key: 'corsOrigin', flag: 'cors-origin', env: 'MOCKGRAPH_CORS_ORIGIN', valueName: 'ORIGINS', description: 'comma-separated origins CORS allows (repeatable)', default: [], shownDefault: 'any origin', parse: origins }),
+  define({ key: 'pageSize', flag: 'page-size', env: 'MOCKGRAPH_PAGE_SIZE', valueName: 'N', description: 'server-driven page size of collections', default: 100, shownDefault: '100', parse: integer(1, 1000) }),
+  define({ key: 'bodyLimit', flag: 'body-limit', env: 'MOCKGRAPH_BODY_LIMIT', valueName: 'SIZE', description: 'the largest request body accepted (413 beyond)', default: 1024 * 1024, shownDefault: '1mb', parse: bytes }),
+  define({ key: 'admin', flag: 'admin', env: 'MOCKGRAPH_ADMIN', valueName: 'true|false', description: 'serve the admin API and inspector page under /_mockgraph', default: true, shownDefault: 'true', parse: boolean }),
+  define({ key: 'quiet', flag: 'quiet', env: 'MOCKGRAPH_QUIET', valueName: '', description: 'no request log (one JSON line per request otherwise)', default: false, shownDefault: 'false', parse: boolean }),
+];
+
+/** Where each value came from, for messages. */
+export type SettingSource = 'flag' | 'env' | 'file' | 'default';
+
+/** The sources, already read by main.ts: this module reads no environment and no file itself. */
+export interface SettingInputs {
+  flags: Record<string, string | string[] | boolean | undefined>;
+  env: Record<string, string | undefined>;
+  file: Record<string, unknown> | undefined;
+  fileName: string | undefined;
+}
+
+/** Resolves every setting: flags, then MOCKGRAPH_* environment, then the config file, then defaults. Throws an Error naming the bad one. */
+export function resolveSettings(inputs: SettingInputs): ServeSettings {
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const flag = inputs.flags[s.flag];
+    const env = inputs.env[s.env] ?? (s.key === 'port' ? inputs.env.PORT : undefined);
+    const fromFile = inputs.file?.[s.key];
+    let raw: string | undefined;
+    let where = '';
+    if (flag !== undefined) {
+      raw = typeof flag === 'boolean' ? String(flag) : Array.isArray(flag) ? flag.join(',') : flag;
+      where = `--${s.flag}`;
+    } else if (env !== undefined && env !== '') {
+      raw = env;
+      where = s.env;
+    } else if (fromFile !== undefined) {
+      raw = Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile);
+      where = `${inputs.fileName ?? 'the config file'}: "${s.key}"`;
+    }
+    if (raw === undefined) {
+      out[s.key] = s.default;
+      continue;
+    }
+    try {
+      out[s.key] = s.parse(raw);
+    } catch (err) {
+      throw new Error(`${where} ${(err as Error).message}`);
+    }
+  }
+  return out as unknown as ServeSettings;
+}
+
+/** The `--help` text of `mockgraph serve`, defaults included. */
+export function serveHelp(): string {
+  const rows = SETTINGS.map((s) => {
+    const flag = `--${s.flag}${s.valueName ? ` ${s.valueName}` : ''}`;
+    return `  ${flag.padEnd(30)} ${s.description}\n  ${''.padEnd(30)} default: ${s.shownDefault}; env ${s.env}`;
+  });
+  return [
+    'mockgraph serve [options]',
+    '',
+    'Serves the Graph mock: http://HOST:PORT/beta/security/ipSecurityProfiles.',
+    'Settings come from flags, then MOCKGRAPH_* environment variables, then mockgraph.config.json',
+    '(or --config FILE), then the defaults below.',
+    '',
+    ...rows,
+    `  ${'--config FILE'.padEnd(30)} read settings from FILE (default: ./mockgraph.config.json when present)`,
+    `  ${'--help'.padEnd(30)} this text`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,152 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, runCli, serve, tempDir } from './process-helpers';
+import { docExampleBody } from './helpers';
+
+const COLLECTION = '/beta/security/ipSecurityProfiles';
+
+describe('mockgraph CLI', () => {
+  test('--help and serve --help list commands and every flag with its default', () => {
+    expect(runCli(['--help']).stdout).toContain('mockgraph seed --count N');
+    const help = runCli(['serve', '--help']);
+    expect(help.status).toBe(0);
+    for (const flag of ['--port N', '--host ADDR', '--auth', '--validation', '--seed FILE', '--data FILE', '--latency MIN-MAX', '--fail-rate P', '--throttle N/SECONDS', '--cors-origin', '--quiet']) expect(help.stdout).toContain(flag);
+    expect(help.stdout).toContain('default: 4000; env MOCKGRAPH_PORT');
+  });
+
+  test.each([
+    [['serve', '--bogus'], "mockgraph: Unknown option '--bogus'"],
+    [['serve', '--port', 'x'], "mockgraph: --port must be an integer from 0 to 65535, got 'x'"],
+    [['serve', '--validation', 'strict'], 'mockgraph: --validation must be one of doc, metadata'],
+    [['frobnicate'], "mockgraph: unknown command 'frobnicate'"],
+  ])('%j exits 2 with a one-line reason', (args, message) => {
+    const r = runCli(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('a config file with a bad key stops start-up naming the key', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'mockgraph.config.json'), JSON.stringify({ port: 0, colour: 'red' }));
+    const r = runCli(['serve'], { cwd: dir });
+    expect([r.status, r.stderr.trim()]).toEqual([2, 'mockgraph: mockgraph.config.json: unknown key "colour"']);
+  });
+
+  test('mockgraph seed writes deterministic profiles: same seed, same bytes', () => {
+    const a = runCli(['seed', '--count', '3', '--random-seed', '5']).stdout;
+    expect(runCli(['seed', '--count', '3', '--random-seed', '5']).stdout).toBe(a);
+    expect(runCli(['seed', '--count', '3', '--random-seed', '6']).stdout).not.toBe(a);
+    expect(JSON.parse(a)).toHaveLength(3);
+  });
+});
+
+describe('mockgraph serve', () => {
+  test('prints one start line, starts with the doc example, and logs one JSON line per request', async () => {
+    const s = await serve([]);
+    try {
+      expect(s.stdout().split('\n')[0]).toMatch(/^mockgraph: serving http:\/\/127\.0\.0\.1:\d+\/beta\/security\/ipSecurityProfiles, data in memory \(gone when the server stops\); inspector at http:\/\/127\.0\.0\.1:\d+\/_mockgraph\/$/);
+      const list = (await (await call(s.base, COLLECTION)).json()) as { value: Array<{ id: string }> };
+      expect(list.value.map((p) => p.id)).toEqual(['a5c97fce-7fce-a5c9-ce7f-c9a5ce7fc9a5']);
+      await call(s.base, `${COLLECTION}/nope`);
+      await new Promise((r) => setTimeout(r, 100));
+      const logs = s.stdout().trim().split('\n').slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logs.at(-1)).toMatchObject({ method: 'GET', path: `${COLLECTION}/nope`, status: 404, error: 'ResourceNotFound', 'request-id': expect.any(String), durationMs: expect.any(Number) });
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+  });
+
+  test('--quiet: no request log', async () => {
+    const s = await serve(['--quiet']);
+    await call(s.base, COLLECTION);
+    s.child.kill('SIGTERM');
+    await s.exited;
+    expect(s.stdout().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('--seed FILE loads a collection response; a bad record stops start-up naming the file, index and property', async () => {
+    const dir = tempDir();
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ value: [{ ...docExampleBody(), id: 'one' }, { ...docExampleBody(), id: 'two' }] }));
+    const s = await serve(['--seed', good, '--quiet']);
+    const ids = ((await (await call(s.base, COLLECTION)).json()) as { value: Array<{ id: string }> }).value.map((p) => p.id);
+    s.child.kill('SIGTERM');
+    expect(ids).toEqual(['one', 'two']);
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([docExampleBody(), { ...docExampleBody(), countHits: 'lots' }]));
+    const r = runCli(['serve', '--port', '0', '--seed', bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`mockgraph: seed file ${bad}: record [1]: countHits: expected Int32 or null, got string.`);
+  });
+
+  test('a port already in use exits 2 with one line', async () => {
+    const s = await serve(['--quiet']);
+    const port = new URL(s.base).port;
+    const r = runCli(['serve', '--port', port]);
+    s.child.kill('SIGTERM');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`mockgraph: port ${port} on 127.0.0.1 is already in use (choose another with --port)`);
+  });
+
+  test('SIGTERM lets an in-flight request finish, then exits 0 within 5 seconds', async () => {
+    const s = await serve(['--latency', '800-800', '--quiet']);
+    const inFlight = call(s.base, COLLECTION);
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    s.child.kill('SIGTERM');
+    expect((await inFlight).status).toBe(200);
+    expect(await s.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('--data FILE (SQLite)', () => {
+  test('every write acknowledged with 201/204 survives kill -9', async () => {
+    const file = join(tempDir(), 'sandbox.db');
+    const s = await serve(['--data', file, '--quiet']);
+    const acknowledged: string[] = [];
+    let deleted = '';
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, worker) => {
+        for (let i = 0; i < 25; i++) {
+          const res = await call(s.base, COLLECTION, { method: 'POST', body: JSON.stringify({ ...docExampleBody(), id: `burst-${worker}-${i}` }) });
+          if (res.status === 201) acknowledged.push(`burst-${worker}-${i}`);
+        }
+      }),
+    );
+    const patched = await call(s.base, `${COLLECTION}/burst-0-0`, { method: 'PATCH', body: JSON.stringify({ riskScore: 'patched' }) });
+    if ((await call(s.base, `${COLLECTION}/burst-0-1`, { method: 'DELETE' })).status === 204) deleted = 'burst-0-1';
+    s.child.kill('SIGKILL');
+    await s.exited;
+
+    const again = await serve(['--data', file, '--quiet']);
+    try {
+      const ids = new Set<string>();
+      let url: string | undefined = `${COLLECTION}?$select=id`;
+      while (url) {
+        const page = (await (await call(again.base, url)).json()) as { value: Array<{ id: string }>; '@odata.nextLink'?: string };
+        page.value.forEach((p) => ids.add(p.id));
+        url = page['@odata.nextLink']?.slice(again.base.length);
+      }
+      expect(acknowledged).toHaveLength(200);
+      expect(acknowledged.filter((id) => id !== deleted && !ids.has(id))).toEqual([]);
+      expect(ids.has(deleted)).toBe(false);
+      expect(patched.status).toBe(204);
+      expect(((await (await call(again.base, `${COLLECTION}/burst-0-0`)).json()) as { riskScore: string }).riskScore).toBe('patched');
+      // The doc example seeded the new file once; a restart does not seed again.
+      expect(ids.size).toBe(200 - 1 + 1);
+    } finally {
+      again.child.kill('SIGTERM');
+    }
+  });
+
+  test('a second process on the same file refuses with a clear message', async () => {
+    const file = join(tempDir(), 'shared.db');
+    const s = await serve(['--data', file, '--quiet']);
+    const r = runCli(['serve', '--port', '0', '--data', file]);
+    s.child.kill('SIGTERM');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`mockgraph: the data file ${file} is in use by another mockgraph process; stop it or use another --data file`);
+  });
+});
