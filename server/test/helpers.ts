@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSqliteStore } from '../src/store/sqlite-store';
 import { loadDocPage } from '../../contract-tests/src/load';
 import { toStoredEntity } from '../src/graph/entity-shape';
 import type { AppOptions, EntityStore } from '../src/index';
@@ -43,11 +45,21 @@ export function graphErrorProblems(body: unknown): string[] {
 /** The collection path every test uses. */
 export const COLLECTION = '/beta/security/ipSecurityProfiles';
 
+/** The stores every query behaviour is tested over. */
+export const STORE_KINDS = ['memory', 'sqlite'] as const;
+/** One kind of store. */
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** An empty store of a kind (SQLite in a fresh temporary file). */
+export function emptyStore(kind: StoreKind = 'memory'): EntityStore {
+  return kind === 'memory' ? createMemoryStore() : createSqliteStore(join(mkdtempSync(join(tmpdir(), 'mockgraph-test-')), 'data.db'));
+}
+
 /** A store holding `count` generated profiles (ids `seed-1-1` …), as if they had been created in that order. */
-export function seededStore(count: number, seed = 1): EntityStore {
+export function seededStore(count: number, seed = 1, kind: StoreKind = 'memory'): EntityStore {
   const { model } = loadGraphDefinition();
   const type = model.resolveType('microsoft.graph.ipSecurityProfile')!;
-  const store = createMemoryStore();
+  const store = emptyStore(kind);
   const collection = store.collection('security/ipSecurityProfiles');
   for (const p of generateProfiles(count, seed)) collection.insert(toStoredEntity(p, String(p.id), type, model));
   return store;
