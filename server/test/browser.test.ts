@@ -61,7 +61,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
       expect(new URL(frontendUrl).port).not.toBe(new URL(mockUrl).port);
       const page = await browser.newPage();
       await page.goto(frontendUrl);
-      await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', undefined, { timeout: 10_000 });
+      await page.waitForFunction("document.getElementById('out').textContent !== 'running'", undefined, { timeout: 10_000 });
       const result = JSON.parse((await page.textContent('#out')) ?? '{}') as Record<string, unknown>;
       expect(result).toMatchObject({ status: 201, clientRequestId: 'from-the-browser', requestId: expect.any(String) });
       expect(result.location).toBe(`${mockUrl}/beta/security/ipSecurityProfiles/${String(result.id)}`);
@@ -79,7 +79,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
     expect(await page.textContent('#profiles')).toContain('198.51.100.23');
     expect(await page.textContent('#requests')).toContain('POST');
     await page.click('#reset');
-    await page.waitForFunction(() => !document.getElementById('profiles')?.textContent?.includes('seen-in-the-inspector'), undefined, { timeout: 10_000 });
+    await page.waitForFunction("!document.getElementById('profiles').textContent.includes('seen-in-the-inspector')", undefined, { timeout: 10_000 });
     expect(await page.textContent('#profile-count')).toBe('0');
   });
 });
