@@ -7,7 +7,8 @@ import { simulateTrouble, throttleClients } from './http/chaos';
 import { graphCors } from './http/cors';
 import { RequestLog, recordRequests } from './http/request-log';
 import { graphErrorHandler } from './http/error-handler';
-import { assignRequestIds } from './http/headers';
+import { assignRequestIds, limitUrlLength } from './http/headers';
+import { MAX_URL_LENGTH } from './http/server';
 import { matchGraphRoute, runGraphRoute } from './http/routes';
 import type { AppOptions } from './options';
 import { resolveDeps } from './options';
@@ -22,6 +23,7 @@ export function createApp(options: AppOptions = {}): Express {
   app.set('etag', false);
   app.use(assignRequestIds(deps));
   app.use(recordRequests(deps, log));
+  app.use(limitUrlLength(MAX_URL_LENGTH));
   if (deps.admin) app.use(ADMIN_ROOT, adminRouter(deps, log));
   app.use(graphCors(deps));
   app.use(simulateTrouble(deps));

@@ -13,3 +13,5 @@ export type { Entity, EntityStore } from './store/store';
 export { AUTH_MODES, isAuthMode, mintAccessToken } from './graph/access-token';
 export type { AuthMode, AccessTokenClaims } from './graph/access-token';
 export { generateProfiles } from './seed/generate';
+export { createMockServer, DEFAULT_TIMEOUTS, MAX_URL_LENGTH } from './http/server';
+export type { ServerTimeouts } from './http/server';

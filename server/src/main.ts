@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
+import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
 import { resolveSettings, serveHelp, SETTINGS } from './cli/settings';
 import type { ServeSettings } from './cli/settings';
@@ -122,11 +123,7 @@ function serve(argv: string[]): void {
     fail(err instanceof SeedError ? `seed file ${settings.seed ?? '(built-in)'}: ${err.message}` : (err as Error).message);
   }
 
-  const server = app.listen(settings.port, settings.host);
-  // Slow clients cannot hold connections open: headers within 10 s, a whole request within 30 s.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const server = createMockServer(app).listen(settings.port, settings.host);
   server.on('listening', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;

@@ -13,6 +13,9 @@ if (!available && process.env.MOCKGRAPH_REQUIRE_BROWSER === '1') throw new Error
 const describeInBrowser = available ? describe : describe.skip;
 if (!available) process.stderr.write(`browser tests skipped: ${CHROMIUM} not installed (apt-get install -y chromium)\n`);
 
+/** What predicates that run in the page use (the tests compile without the DOM library). */
+type PageGlobals = { document: { getElementById(id: string): { textContent: string | null } | null } };
+
 async function listen(server: Server): Promise<string> {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,7 +64,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
       expect(new URL(frontendUrl).port).not.toBe(new URL(mockUrl).port);
       const page = await browser.newPage();
       await page.goto(frontendUrl);
-      await page.waitForFunction("document.getElementById('out').textContent !== 'running'", undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('out')?.textContent !== 'running', undefined, { timeout: 10_000 });
       const result = JSON.parse((await page.textContent('#out')) ?? '{}') as Record<string, unknown>;
       expect(result).toMatchObject({ status: 201, clientRequestId: 'from-the-browser', requestId: expect.any(String) });
       expect(result.location).toBe(`${mockUrl}/beta/security/ipSecurityProfiles/${String(result.id)}`);
@@ -79,7 +82,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
     expect(await page.textContent('#profiles')).toContain('198.51.100.23');
     expect(await page.textContent('#requests')).toContain('POST');
     await page.click('#reset');
-    await page.waitForFunction("!document.getElementById('profiles').textContent.includes('seen-in-the-inspector')", undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).document.getElementById('profiles')?.textContent?.includes('seen-in-the-inspector'), undefined, { timeout: 10_000 });
     expect(await page.textContent('#profile-count')).toBe('0');
   });
 });

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { RequestHandler } from 'express';
 import { GraphError } from '../graph/errors';
+import { checkJsonBytes } from './json-guard';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 
@@ -22,7 +23,15 @@ export function requireJsonBody(): RequestHandler {
   };
 }
 
-/** Parses JSON bodies (whatever their JSON media-type parameters) up to the limit. */
+/** Parses the JSON bodies of POST, PATCH and PUT (whatever their JSON media-type parameters) up to the limit, after checkJsonBytes. */
 export function parseJsonBody(limitBytes: number): RequestHandler {
-  return express.json({ limit: limitBytes, strict: false, type: () => true });
+  return express.json({
+    limit: limitBytes,
+    strict: false,
+    type: (req) => METHODS_WITH_BODY.has(req.method ?? ''),
+    verify: (_req, _res, buf) => {
+      if (buf.length === 0) throw new GraphError('BadRequest', 'The request body is empty: expected a JSON object.');
+      checkJsonBytes(buf);
+    },
+  });
 }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
 import { requestContext } from './context';
 
@@ -27,6 +28,14 @@ export function assignRequestIds(deps: AppDeps): RequestHandler {
     res.setHeader(HEADER.requestId, ctx.requestId);
     res.setHeader(HEADER.clientRequestId, ctx.clientRequestId);
     res.setHeader(HEADER.odataVersion, '4.0');
+    next();
+  };
+}
+
+/** 414 for a URL longer than the limit, before anything else reads it. */
+export function limitUrlLength(max: number): RequestHandler {
+  return (req, _res, next) => {
+    if (req.originalUrl.length > max) throw new GraphError('RequestUriTooLong', `The request URL is ${req.originalUrl.length} characters long; the limit is ${max}.`);
     next();
   };
 }

@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Express } from 'express';
+import type { GraphErrorBody } from '../../../generated/graph';
+import { GRAPH_ERROR_CATALOG } from '../graph/errors';
+
+/** The longest request URL served; longer ones get 414. */
+export const MAX_URL_LENGTH = 8192;
+/** All request headers together, at most (Node's default is 16 KiB; a long URL must reach the 414 check). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+/** Timeouts against slow clients. */
+export interface ServerTimeouts {
+  /** Headers must arrive within this (ms). */
+  headersTimeout: number;
+  /** A whole request must arrive within this (ms). */
+  requestTimeout: number;
+  /** An idle keep-alive connection is closed after this (ms). */
+  keepAliveTimeout: number;
+}
+
+/** The timeouts `mockgraph serve` uses. */
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
+
+/** A raw Graph error for failures the HTTP parser sees before Express does (431, malformed requests). */
+function rawGraphError(status: number, code: string, message: string): string {
+  const id = globalThis.crypto.randomUUID();
+  const body: GraphErrorBody = { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': id, 'client-request-id': id } } };
+  const json = JSON.stringify(body);
+  return [`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`, 'Content-Type: application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', `Content-Length: ${Buffer.byteLength(json)}`, `request-id: ${id}`, 'Connection: close', '', json].join('\r\n');
+}
+
+/**
+ * The HTTP server around the app (main.ts listens on it): larger header room so long URLs reach the 414 check,
+ * timeouts enforced every second, and Graph error bodies even for requests Node's parser refuses.
+ */
+export function createMockServer(app: Express, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): Server {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...timeouts }, app);
+  server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (err.code !== 'HPE_HEADER_OVERFLOW' && !String(err.code).startsWith('HPE_'))) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? GRAPH_ERROR_CATALOG.RequestHeaderFieldsTooLarge.status : 400;
+    socket.end(rawGraphError(status, tooLarge ? 'RequestHeaderFieldsTooLarge' : 'BadRequest', tooLarge ? `The request headers exceed ${MAX_HEADER_BYTES} bytes.` : 'The request is not valid HTTP.'));
+  });
+  return server;
+}
