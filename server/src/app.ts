@@ -21,14 +21,13 @@ export function createApp(options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(assignRequestIds(deps));
-  app.use(recordRequests(deps, log));
-  app.use(limitUrlLength(MAX_URL_LENGTH));
+  app.use(assignRequestIds(deps), recordRequests(deps, log), limitUrlLength(MAX_URL_LENGTH));
   if (deps.admin) app.use(ADMIN_ROOT, adminRouter(deps, log));
   app.use(graphCors(deps));
-  app.use(simulateTrouble(deps));
+  // Chaos costs nothing when it is off: its middleware is not even installed.
+  if (deps.chaos.latency || (deps.chaos.failRate ?? 0) > 0) app.use(simulateTrouble(deps));
   app.use(requireBearerToken(deps));
-  app.use(throttleClients(deps));
+  if (deps.chaos.throttle) app.use(throttleClients(deps));
   app.use(matchGraphRoute(deps));
   app.use(requireJsonBody());
   app.use(parseJsonBody(deps.bodyLimitBytes));

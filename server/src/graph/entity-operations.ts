@@ -28,7 +28,8 @@ export function notFound(key: string): GraphError {
 export function createEntity(deps: OperationDeps, set: EntitySetModel, body: unknown): Entity {
   const type = entityType(deps, set);
   deps.graph.validator.assertBody(type.name, 'create', deps.validation, body);
-  const input = stripAnnotations(body) as JsonObject;
+  // shapeStructured keeps only properties (no annotations) at every level it knows; dynamic values are stripped here.
+  const input = body as JsonObject;
   const id = typeof input.id === 'string' ? input.id : deps.newId();
   const entity = toStoredEntity(input, id, type, deps.graph.model);
   if (!collectionOf(deps, set).insert(entity)) {

@@ -1,4 +1,5 @@
 import { isJsonObject, setOwn } from '../json';
+import { stripAnnotations } from '../odata/annotations';
 import type { JsonObject } from '../json';
 import type { Entity } from '../store/store';
 import type { GraphModel, StructuredTypeModel } from './model';
@@ -18,8 +19,8 @@ export function shapeStructured(input: JsonObject, type: StructuredTypeModel, mo
     else if (complex && isJsonObject(value)) setOwn(out, prop.name, shapeStructured(value, complex, model));
     else setOwn(out, prop.name, value);
   }
-  for (const [name, value] of Object.entries(input)) {
-    if (!name.includes('@') && !type.property(name)) setOwn(out, name, value);
+  for (const name of Object.keys(input)) {
+    if (!name.includes('@') && !type.property(name)) setOwn(out, name, stripAnnotations(input[name]));
   }
   return out;
 }

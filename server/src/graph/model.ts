@@ -129,7 +129,13 @@ export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
     ];
   });
 
-  const resolveType = (name: string) => built.get(normalizeTypeName(name));
+  const resolved = new Map<string, StructuredTypeModel | undefined>();
+  const resolveType = (name: string) => {
+    if (resolved.has(name)) return resolved.get(name);
+    const type = built.get(normalizeTypeName(name));
+    if (resolved.size < 1000) resolved.set(name, type);
+    return type;
+  };
   const derivesFrom = (type: string, ancestor: string): boolean => {
     const target = normalizeTypeName(ancestor);
     for (let t = resolveType(type); t; t = t.baseType ? resolveType(t.baseType) : undefined) {

@@ -10,11 +10,13 @@ const EXPOSED_HEADERS = [HEADER.requestId, HEADER.clientRequestId, HEADER.locati
 
 /** CORS, preflight included, for any origin or the configured list. @see https://fetch.spec.whatwg.org/#http-cors-protocol */
 export function graphCors(deps: AppDeps): RequestHandler {
-  return cors({
+  const handle = cors({
     origin: deps.corsOrigins ? [...deps.corsOrigins] : true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+  // Only browsers send Origin; other clients skip the CORS work entirely.
+  return (req, res, next) => (req.headers.origin === undefined ? next() : handle(req, res, next));
 }

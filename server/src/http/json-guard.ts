@@ -11,20 +11,23 @@ export const MAX_BODY_DEPTH = 32;
  */
 export function checkJsonBytes(buf: Buffer): void {
   if (!isUtf8(buf)) throw new GraphError('BadRequest', 'The request body is not valid UTF-8.');
-  const text = buf.toString('utf8');
+  // Structural characters are single bytes in UTF-8 (and never inside a multi-byte sequence): scan the bytes.
   const frames: Array<{ keys: Set<string> | undefined; expectKey: boolean }> = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
     if (c === 0x22 /* " */) {
       const start = i;
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      for (i++; i < buf.length && buf[i] !== 0x22; i++) if (buf[i] === 0x5c /* \ */) i++;
       const top = frames[frames.length - 1];
       if (top?.keys && top.expectKey) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(start, i + 1)) as string;
-        } catch {
-          return; // malformed: the parser reports it
+        const raw = buf.toString('utf8', start + 1, i);
+        let key = raw;
+        if (raw.includes('\\')) {
+          try {
+            key = JSON.parse(`"${raw}"`) as string;
+          } catch {
+            return; // malformed: the parser reports it
+          }
         }
         if (top.keys.has(key)) throw new GraphError('BadRequest', `The request body has the property '${key}' more than once in one object.`);
         top.keys.add(key);

@@ -2,24 +2,29 @@ import type { RequestHandler, Response } from 'express';
 import type { AppDeps, RequestLogEntry } from '../options';
 import { requestContext } from './context';
 
-/** The last N requests, newest last, for /_mockgraph/requests and the inspector page. */
+/** The last N requests (a ring buffer), for /_mockgraph/requests and the inspector page. */
 export class RequestLog {
-  private readonly entries: RequestLogEntry[] = [];
+  private readonly entries: Array<RequestLogEntry | undefined>;
+  private next = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.entries = new Array<RequestLogEntry | undefined>(capacity);
+  }
 
   add(entry: RequestLogEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.shift();
+    this.entries[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   /** The most recent `limit` entries, newest first. */
   recent(limit = this.capacity): RequestLogEntry[] {
-    return this.entries.slice(-limit).reverse();
-  }
-
-  clear(): void {
-    this.entries.length = 0;
+    const out: RequestLogEntry[] = [];
+    for (let i = 1; i <= Math.min(limit, this.capacity); i++) {
+      const e = this.entries[(this.next - i + this.capacity) % this.capacity];
+      if (!e) break;
+      out.push(e);
+    }
+    return out;
   }
 }
 

@@ -11,7 +11,7 @@ export interface GraphResponse {
 
 /** Writes a GraphResponse with Graph's exact Content-Type string (Express would reformat it). */
 export function send(res: Response, out: GraphResponse): void {
-  res.status(out.status);
+  res.statusCode = out.status;
   for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
   if (out.json !== undefined) {
     const body = JSON.stringify(out.json);

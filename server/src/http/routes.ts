@@ -37,8 +37,15 @@ const routeOf = (res: Response) => res.locals as { route?: MatchedRoute };
  * and in `jwt` mode the token must carry a permission for the operation.
  */
 export function matchGraphRoute(deps: AppDeps): RequestHandler {
+  // Clients repeat the same few paths: resolved paths are remembered (bounded; failures are not kept).
+  const resolved = new Map<string, ResourcePath>();
   return (req, res, next) => {
-    const path = parseResourcePath(req.path, deps.graph.model);
+    let path = resolved.get(req.path);
+    if (!path) {
+      path = parseResourcePath(req.path, deps.graph.model);
+      if (resolved.size >= 2000) resolved.clear();
+      resolved.set(req.path, path);
+    }
     const methods = ROUTES[path.target.kind] as Partial<Record<string, Handler>>;
     const handler = methods[req.method];
     if (!handler) {
@@ -57,7 +64,9 @@ export function matchGraphRoute(deps: AppDeps): RequestHandler {
 }
 
 function serviceRoot(deps: AppDeps, req: Request, path: ResourcePath): ServiceRoot {
-  return { origin: deps.publicOrigin ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`, version: path.version };
+  // No proxy is trusted, so the scheme is the socket's own (Express's req.protocol would do the same, slower).
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  return { origin: deps.publicOrigin ?? `${scheme}://${req.headers.host ?? 'localhost'}`, version: path.version };
 }
 
 /** 406 unless the client accepts JSON; remembers the metadata level it asked for. */

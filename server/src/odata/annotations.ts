@@ -71,14 +71,15 @@ export interface EntityFormat {
  * @see OData JSON Format v4.01 §3.1 and §4.5
  */
 export function entityPayload(entity: Entity, type: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
-  if (format.metadata === 'none') return { ...entity };
-  const head: Record<string, unknown> = format.context === undefined ? {} : { '@odata.context': format.context };
-  const body = annotateStructured(entity, type, model);
+  if (format.metadata === 'none') return entity;
+  const out: Record<string, unknown> = {};
+  if (format.context !== undefined) out['@odata.context'] = format.context;
+  out['@odata.type'] = typeAnnotation(type);
   if (format.metadata === 'full' && format.url !== undefined) {
-    const { '@odata.type': odataType, ...rest } = body;
-    return { ...head, '@odata.type': odataType, '@odata.id': format.url, '@odata.editLink': format.url, ...rest };
+    out['@odata.id'] = format.url;
+    out['@odata.editLink'] = format.url;
   }
-  return { ...head, ...body };
+  return annotateInto(out, entity, type, model);
 }
 
 /** Control information of a collection that every metadata level keeps (count and next link). */
@@ -102,14 +103,19 @@ export function referenceContextUrl(root: ServiceRoot, collection: boolean): str
   return `${serviceRootUrl(root)}/$metadata#${collection ? 'Collection($ref)' : '$ref'}`;
 }
 
-function annotateStructured(value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
-  const out: Record<string, unknown> = { '@odata.type': typeAnnotation(type) };
-  for (const [name, v] of Object.entries(value)) {
+/** Copies a structured value's properties into `out`, annotating nested complex values with their type. */
+function annotateInto(out: Record<string, unknown>, value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
+  for (const name of Object.keys(value)) {
+    const v = value[name];
     const prop = type.property(name);
-    const complexType = prop?.complex ? model.resolveType(prop.type) : undefined;
+    const complexType = prop?.complex && v !== null && typeof v === 'object' ? model.resolveType(prop.type) : undefined;
     setOwn(out, name, complexType ? annotateValue(v, complexType, model) : v);
   }
   return out;
+}
+
+function annotateStructured(value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
+  return annotateInto({ '@odata.type': typeAnnotation(type) }, value, type, model);
 }
 
 function annotateValue(v: unknown, type: StructuredTypeModel, model: GraphModel): unknown {
