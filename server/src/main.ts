@@ -12,7 +12,6 @@ import { loadGraphDefinition } from './graph/registry';
 import { docExampleProfile, SeedError, seedRecords } from './graph/seed';
 import { generateProfiles, seededRandom } from './seed/generate';
 import { createMemoryStore } from './store/memory-store';
-import { createSqliteStore, DataFileError } from './store/sqlite-store';
 import type { EntityStore } from './store/store';
 
 const HELP = `mockgraph: an OData-style mock of Microsoft Graph (security/ipSecurityProfiles, beta)
@@ -72,6 +71,9 @@ function readSeed(settings: ServeSettings): unknown[] {
 function openStore(settings: ServeSettings): { store: EntityStore; where: string } {
   if (settings.data === undefined) return { store: createMemoryStore(), where: 'in memory (gone when the server stops)' };
   const path = resolve(settings.data);
+  // Loaded only when asked for: the native module is not needed for an in-memory sandbox.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSqliteStore, DataFileError } = require('./store/sqlite-store') as typeof import('./store/sqlite-store');
   try {
     return { store: createSqliteStore(path), where: `in the SQLite file ${path}` };
   } catch (err) {

@@ -1,6 +1,5 @@
 import type { Entity } from '../store/store';
 import type { EntityStore } from '../store/store';
-import { stripAnnotations } from '../odata/annotations';
 import { isJsonObject } from '../json';
 import type { JsonObject } from '../json';
 import { toStoredEntity } from './entity-shape';
@@ -44,7 +43,7 @@ export function prepareSeed(records: readonly unknown[], graph: GraphDefinition,
       const message = err instanceof GraphError ? err.message.replace(/^Invalid request body: /, '') : String(err);
       throw new SeedError(`record [${index}]: ${message}`);
     }
-    const input = stripAnnotations(record) as JsonObject;
+    const input = record as JsonObject;
     const id = typeof input.id === 'string' ? input.id : `seed-${index + 1}`;
     if (seen.has(id)) throw new SeedError(`record [${index}]: id '${id}' is used by an earlier record`);
     seen.add(id);

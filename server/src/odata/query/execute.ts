@@ -65,6 +65,8 @@ function pageOf(ctx: QueryContext, ids: readonly string[], from: number, size: n
  */
 export function runCollectionQuery(ctx: QueryContext, query: CollectionQuery): QueryPage {
   if (query.skiptoken !== undefined) return continueQuery(ctx, query.skiptoken);
+  const plain = firstPageInStoreOrder(ctx, query);
+  if (plain) return plain;
   const matching = matchingEntities(ctx.collection.values(), query, ctx.type, ctx.model);
   const skip = query.skip ?? 0;
   const want = Math.max(0, Math.min(query.top ?? Infinity, matching.length - skip));
@@ -89,6 +91,25 @@ export function runCollectionQuery(ctx: QueryContext, query: CollectionQuery): Q
     issued: Math.floor(ctx.now().getTime() / 1000),
   };
   return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken: ctx.cursors.encode(state), select: query.select };
+}
+
+/**
+ * Without $filter, $search or $orderby, a result that fits one page is read straight from the store, in its
+ * order, without copying the whole collection (the common `?$top=N` of a list view).
+ */
+function firstPageInStoreOrder(ctx: QueryContext, query: CollectionQuery): QueryPage | undefined {
+  if (query.filter || query.search || query.orderby.length > 0) return undefined;
+  const total = ctx.collection.count();
+  const skip = query.skip ?? 0;
+  const want = Math.max(0, Math.min(query.top ?? Infinity, total - skip));
+  if (want > ctx.pageSize) return undefined;
+  const entities: Entity[] = [];
+  let index = 0;
+  for (const e of ctx.collection.values()) {
+    if (entities.length >= want) break;
+    if (index++ >= skip) entities.push(projectEntity(e, query.select));
+  }
+  return { entities, count: query.count ? total : undefined, nextToken: undefined, select: query.select };
 }
 
 function continueQuery(ctx: QueryContext, token: string): QueryPage {
