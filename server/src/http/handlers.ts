@@ -1,7 +1,7 @@
 import { createEntity, deleteEntity, readEntity, updateEntity } from '../graph/entity-operations';
 import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
-import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, referenceContextUrl } from '../odata/annotations';
+import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
 import { projectEntity } from '../odata/query/apply';
 import type { QueryContext, QueryPage } from '../odata/query/execute';
 import { countMatching, MAX_PAGE_SIZE, runCollectionQuery } from '../odata/query/execute';
@@ -115,7 +115,7 @@ export const deleteHandler: Handler<Keyed> = (input) => {
 export const listReferencesHandler: Handler = (input) => {
   const { root, target } = input;
   const { page, headers } = runPaged(input, 'references');
-  const value = page.entities.map((e) => ({ '@odata.id': entityUrl(root, target.set, e.id) }));
+  const value = page.entities.map((e) => referencePayload(entityUrl(root, target.set, e.id)));
   const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken, '/$ref');
   return { status: 200, headers, json: collectionPayload(referenceContextUrl(root, true), input.metadata, value, { count: page.count, nextLink }) };
 };
@@ -124,8 +124,8 @@ export const listReferencesHandler: Handler = (input) => {
 export const readReferenceHandler: Handler<Keyed> = (input) => {
   const { deps, root, target } = input;
   const entity = readEntity(deps, target.set, target.key);
-  const id = { '@odata.id': entityUrl(root, target.set, entity.id) };
-  return { status: 200, json: input.metadata === 'none' ? id : { '@odata.context': referenceContextUrl(root, false), ...id } };
+  const context = input.metadata === 'none' ? undefined : referenceContextUrl(root, false);
+  return { status: 200, json: referencePayload(entityUrl(root, target.set, entity.id), context) };
 };
 
 /**

@@ -103,6 +103,11 @@ export function referenceContextUrl(root: ServiceRoot, collection: boolean): str
   return `${serviceRootUrl(root)}/$metadata#${collection ? 'Collection($ref)' : '$ref'}`;
 }
 
+/** An entity reference, `{ "@odata.id": url }`, with its context when it stands alone. @see OData JSON Format v4.01 §14 */
+export function referencePayload(url: string, context?: string): Record<string, unknown> {
+  return context === undefined ? { '@odata.id': url } : { '@odata.context': context, '@odata.id': url };
+}
+
 /** Copies a structured value's properties into `out`, annotating nested complex values with their type. */
 function annotateInto(out: Record<string, unknown>, value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
   for (const name of Object.keys(value)) {

@@ -125,25 +125,22 @@ class FilterParser {
   }
 
   private parseOr(depth: number): Expr {
-    let left = this.parseAnd(depth);
-    while (this.isWord('or')) {
-      this.i++;
-      const right = this.parseAnd(depth);
-      this.requireBoolean(left, 'or');
-      this.requireBoolean(right, 'or');
-      left = { kind: 'or', left, right, type: BOOLEAN };
-    }
-    return left;
+    return this.parseChain('or', () => this.parseAnd(depth));
   }
 
   private parseAnd(depth: number): Expr {
-    let left = this.parseNot(depth);
-    while (this.isWord('and')) {
+    return this.parseChain('and', () => this.parseNot(depth));
+  }
+
+  /** `a op b op c …`, left-associative, for the boolean operators `and` and `or`. */
+  private parseChain(kind: 'and' | 'or', operand: () => Expr): Expr {
+    let left = operand();
+    while (this.isWord(kind)) {
       this.i++;
-      const right = this.parseNot(depth);
-      this.requireBoolean(left, 'and');
-      this.requireBoolean(right, 'and');
-      left = { kind: 'and', left, right, type: BOOLEAN };
+      const right = operand();
+      this.requireBoolean(left, kind);
+      this.requireBoolean(right, kind);
+      left = { kind, left, right, type: BOOLEAN };
     }
     return left;
   }
