@@ -20,6 +20,7 @@ describe('--auth jwt', () => {
     const res = await request(app()).get(COLLECTION).set(bearer(token({ scp: 'SecurityEvents.Read.All', exp: NOW - 1 })));
     expect(res.status).toBe(401);
     expect(res.body.error.message).toBe('Lifetime validation failed, the token is expired.');
+    expect(res.headers['www-authenticate']).toBe('Bearer');
   });
 
   test('a read scope may read but not write; the 403 names the permission needed', async () => {

@@ -28,7 +28,7 @@ export interface AccessTokenClaims {
 /** The tenant id of personal Microsoft accounts. @see https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference */
 export const PERSONAL_ACCOUNT_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
-const invalid = (why: string) => new GraphError('InvalidAuthenticationToken', `Access token validation failure. ${why}`, { 'WWW-Authenticate': 'Bearer' });
+const invalid = (why: string) => new GraphError('InvalidAuthenticationToken', `Access token validation failure. ${why}`);
 
 function decodeSegment(segment: string, what: string): Record<string, unknown> {
   try {
@@ -62,7 +62,7 @@ export function readAccessToken(token: string, options: { secret?: string; now: 
   }
   const nowSeconds = options.now.getTime() / 1000;
   if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)) {
-    throw new GraphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', { 'WWW-Authenticate': 'Bearer' });
+    throw new GraphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
   }
   if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw invalid('The token is not valid yet (nbf is in the future).');
   return claims;

@@ -22,9 +22,14 @@ function bearerToken(header: string | undefined): string {
 export function requireBearerToken(deps: AppDeps): RequestHandler {
   return (req, res, next) => {
     if (deps.auth === 'off') return next();
-    const token = bearerToken(req.get('Authorization'));
+    const token = bearerToken(req.get(HEADER.authorization));
     if (deps.auth === 'jwt') {
-      requestContext(res).claims = readAccessToken(token, { secret: deps.jwtSecret, now: deps.now() });
+      try {
+        requestContext(res).claims = readAccessToken(token, { secret: deps.jwtSecret, now: deps.now() });
+      } catch (err) {
+        // Every 401 carries the Bearer challenge. @see RFC 6750 §3
+        throw err instanceof GraphError && err.status === 401 ? new GraphError(err.code, err.message, CHALLENGE) : err;
+      }
     }
     next();
   };

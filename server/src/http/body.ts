@@ -1,6 +1,7 @@
 import express from 'express';
 import type { RequestHandler } from 'express';
 import { GraphError } from '../graph/errors';
+import { HEADER } from './headers';
 import { checkJsonBytes } from './json-guard';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
@@ -12,7 +13,7 @@ const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 export function requireJsonBody(): RequestHandler {
   return (req, _res, next) => {
     if (!METHODS_WITH_BODY.has(req.method)) return next();
-    const type = req.get('Content-Type');
+    const type = req.get(HEADER.contentType);
     if (type === undefined || type.trim() === '') {
       throw new GraphError('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
     }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
+import { HEADER } from './headers';
 
 /** Who a request comes from, for throttling: the token's app id (`appid`/`azp`) when it is a JWT, else the token. */
 export function clientKey(authorization: string | undefined): string {
@@ -28,7 +29,7 @@ export function throttleClients(deps: AppDeps): RequestHandler {
   return (req, _res, next) => {
     if (!throttle) return next();
     const now = deps.now().getTime();
-    const key = clientKey(req.get('Authorization'));
+    const key = clientKey(req.get(HEADER.authorization));
     let w = windows.get(key);
     if (!w || now - w.start >= throttle.seconds * 1000) {
       if (windows.size > 10_000) windows.clear();
@@ -37,7 +38,7 @@ export function throttleClients(deps: AppDeps): RequestHandler {
     w.count++;
     if (w.count > throttle.limit) {
       const retryAfter = Math.max(1, Math.ceil((w.start + throttle.seconds * 1000 - now) / 1000));
-      throw new GraphError('TooManyRequests', `Too many requests: this client may send ${throttle.limit} requests per ${throttle.seconds} seconds. Retry after ${retryAfter} seconds.`, { 'Retry-After': String(retryAfter) });
+      throw new GraphError('TooManyRequests', `Too many requests: this client may send ${throttle.limit} requests per ${throttle.seconds} seconds. Retry after ${retryAfter} seconds.`, { [HEADER.retryAfter]: String(retryAfter) });
     }
     next();
   };
@@ -54,8 +55,8 @@ export function simulateTrouble(deps: AppDeps): RequestHandler {
       if (!fail) return next();
       next(
         outage
-          ? new GraphError('ServiceUnavailable', 'The service is temporarily unavailable (simulated by --fail-rate). Retry after 1 second.', { 'Retry-After': '1' })
-          : new GraphError('GatewayTimeout', 'The upstream service did not answer in time (simulated by --fail-rate). Retry after 1 second.', { 'Retry-After': '1' }),
+          ? new GraphError('ServiceUnavailable', 'The service is temporarily unavailable (simulated by --fail-rate). Retry after 1 second.', { [HEADER.retryAfter]: '1' })
+          : new GraphError('GatewayTimeout', 'The upstream service did not answer in time (simulated by --fail-rate). Retry after 1 second.', { [HEADER.retryAfter]: '1' }),
       );
     };
     if (!latency) return proceed();

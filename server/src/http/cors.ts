@@ -4,9 +4,9 @@ import type { AppDeps } from '../options';
 import { HEADER } from './headers';
 
 /** Request headers a browser client of Graph sends. */
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', HEADER.clientRequestId, 'Prefer', 'ConsistencyLevel', 'If-Match', 'Accept'];
+const ALLOWED_HEADERS = [HEADER.authorization, HEADER.contentType, HEADER.clientRequestId, HEADER.prefer, HEADER.consistencyLevel, HEADER.ifMatch, HEADER.accept];
 /** Response headers a browser client may read. */
-const EXPOSED_HEADERS = [HEADER.requestId, HEADER.clientRequestId, HEADER.location, HEADER.preferenceApplied, HEADER.odataEntityId, 'Retry-After', HEADER.wwwAuthenticate];
+const EXPOSED_HEADERS = [HEADER.requestId, HEADER.clientRequestId, HEADER.location, HEADER.preferenceApplied, HEADER.odataEntityId, HEADER.retryAfter, HEADER.wwwAuthenticate];
 
 /** CORS, preflight included, for any origin or the configured list. @see https://fetch.spec.whatwg.org/#http-cors-protocol */
 export function graphCors(deps: AppDeps): RequestHandler {

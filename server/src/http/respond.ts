@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { GRAPH_JSON_CONTENT_TYPE } from './headers';
+import { GRAPH_JSON_CONTENT_TYPE, HEADER } from './headers';
 
 /** What a handler answers: status, extra headers and an optional JSON (or plain-text) body. */
 export interface GraphResponse {
@@ -15,12 +15,12 @@ export function send(res: Response, out: GraphResponse): void {
   for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
   if (out.json !== undefined) {
     const body = JSON.stringify(out.json);
-    res.setHeader('Content-Type', GRAPH_JSON_CONTENT_TYPE);
-    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.setHeader(HEADER.contentType, GRAPH_JSON_CONTENT_TYPE);
+    res.setHeader(HEADER.contentLength, Buffer.byteLength(body));
     res.end(body);
   } else if (out.text !== undefined) {
-    res.setHeader('Content-Type', 'text/plain;charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(out.text));
+    res.setHeader(HEADER.contentType, 'text/plain;charset=utf-8');
+    res.setHeader(HEADER.contentLength, Buffer.byteLength(out.text));
     res.end(out.text);
   } else {
     res.end();

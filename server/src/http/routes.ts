@@ -50,7 +50,7 @@ export function matchGraphRoute(deps: AppDeps): RequestHandler {
     const handler = methods[req.method];
     if (!handler) {
       const allow = Object.keys(methods).join(', ');
-      throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow}.`, { Allow: allow });
+      throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow}.`, { [HEADER.allow]: allow });
     }
     const claims = requestContext(res).claims;
     if (claims) {
@@ -71,8 +71,8 @@ function serviceRoot(deps: AppDeps, req: Request, path: ResourcePath): ServiceRo
 
 /** 406 unless the client accepts JSON; remembers the metadata level it asked for. */
 function metadataLevel(req: Request) {
-  const level = negotiateMetadata(req.get('Accept'));
-  if (!level) throw new GraphError('NotAcceptable', `This service answers application/json; the Accept header '${req.get('Accept') ?? ''}' admits no JSON response.`);
+  const level = negotiateMetadata(req.get(HEADER.accept));
+  if (!level) throw new GraphError('NotAcceptable', `This service answers application/json; the Accept header '${req.get(HEADER.accept) ?? ''}' admits no JSON response.`);
   return level;
 }
 
