@@ -21,8 +21,10 @@ export function createApp(options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(assignRequestIds(deps), recordRequests(deps, log), limitUrlLength(MAX_URL_LENGTH));
+  app.use(assignRequestIds(deps));
+  // The admin API comes before the request log: health checks and the inspector's polling are not Graph traffic.
   if (deps.admin) app.use(ADMIN_ROOT, adminRouter(deps, log));
+  app.use(recordRequests(deps, log), limitUrlLength(MAX_URL_LENGTH));
   app.use(graphCors(deps));
   // Chaos costs nothing when it is off: its middleware is not even installed.
   if (deps.chaos.latency || (deps.chaos.failRate ?? 0) > 0) app.use(simulateTrouble(deps));

@@ -28,6 +28,10 @@ describe('/_mockgraph admin API', () => {
       expect.objectContaining({ method: 'POST', status: 400, error: 'BadRequest', message: 'Invalid request body: countHits: expected Int32 or null, got string.' }),
     ]);
     expect((await request(app).get('/_mockgraph/requests?limit=0')).status).toBe(400);
+    // Health checks and the inspector's own polling are not Graph traffic: they stay out of the log.
+    await request(app).get('/_mockgraph/health');
+    const after = await request(app).get('/_mockgraph/requests');
+    expect(after.body.value.map((e: { path: string }) => e.path).filter((p: string) => p.startsWith('/_mockgraph'))).toEqual([]);
   });
 
   test('the inspector page is served as HTML that needs nothing from the network', async () => {
