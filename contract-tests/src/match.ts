@@ -1,3 +1,4 @@
+import { toInstant } from '../../server/src/index';
 import type { BlockAnnotation, DocResponse } from './load';
 import type { ActualResponse } from './replay';
 
@@ -17,15 +18,10 @@ export interface MatchContext {
   keyProperties: ReadonlySet<string>;
 }
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** A comparable form of an ISO 8601 date-time with offset: whole UTC seconds plus nine fractional digits. */
+/** A comparable form of an ISO 8601 date-time with offset (the server's own parser): UTC seconds and nanoseconds. */
 export function instantKey(value: string): string | undefined {
-  const m = DATE_TIME.exec(value);
-  if (!m) return undefined;
-  const seconds = Date.parse(`${m[1]}${m[3]}`) / 1000;
-  if (!Number.isFinite(seconds)) return undefined;
-  return `${seconds}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}`;
+  const instant = toInstant(value);
+  return instant && `${instant.seconds}.${instant.nanos}`;
 }
 
 /** `@odata.type` values compare case-insensitively, with or without the leading `#`. */

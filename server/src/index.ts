@@ -15,3 +15,5 @@ export type { AuthMode, AccessTokenClaims } from './graph/access-token';
 export { generateProfiles } from './seed/generate';
 export { createMockServer, DEFAULT_TIMEOUTS, MAX_URL_LENGTH } from './http/server';
 export type { ServerTimeouts } from './http/server';
+export { compareInstants, toInstant } from './odata/query/instant';
+export type { Instant } from './odata/query/instant';
