@@ -135,6 +135,9 @@ describe.each(STORE_KINDS)('over the %s store', (kind) => {
       ['$expand=x', "'$expand' is not supported"],
       [`$filter=${Array.from({ length: 260 }, (_, i) => `countHits eq ${i}`).join(' or ')}`, 'characters long; the limit is 4096'],
       [`$filter=${'('.repeat(500)}countHits eq 1${')'.repeat(500)}`, 'nested deeper than 32 levels'],
+      ["$filter=tags/any(a: tags/any(b: b eq 'x'))", "The Any/All nesting limit of '1' has been exceeded."],
+      [`$filter=${Array.from({ length: 21 }, (_, i) => `countHits eq ${i}`).join(' or ')}`, "The node count limit of '100' has been exceeded."],
+      ['$orderby=countHits,address,riskScore,countHosts,firstSeenDateTime,lastSeenDateTime', 'The maximum number of $orderby clauses allowed is 5.'],
     ].map(([query = '', message = '']) => [query.length > 80 ? `${query.slice(0, 60)}… (${query.length} characters)` : query, query, message]))('%s', async (_name, query, message) => {
       const res = await get(app, query);
       expect(res.status).toBe(400);
@@ -170,7 +173,7 @@ describe.each(STORE_KINDS)('over the %s store', (kind) => {
       expect(pages.flatMap(idsOf)).toEqual(all.slice(10, 240));
     });
 
-    test('the skiptoken carries the query: filter and select hold on every page', async () => {
+    test('the query stays with its snapshot: filter and select hold on every page', async () => {
       const app = testApp({ store: storeOf(400), pageSize: 50 });
       const pages = await walk(app, "$filter=tags/any(t: t eq 'watchlist')&$select=tags");
       expect(pages.length).toBeGreaterThan(1);
@@ -191,6 +194,31 @@ describe.each(STORE_KINDS)('over the %s store', (kind) => {
       const other = testApp({ store: storeOf(150) });
       expect((await get(other, `$skiptoken=${encodeURIComponent(token)}`)).status).toBe(400);
       expect((await get(app, `$skiptoken=${encodeURIComponent(token)}&$top=1`)).body.error.message).toContain('$skiptoken must be used alone');
+    });
+
+    test('a ~4 KB $filter, $search and $select give next links of a few hundred characters, each followable to the end', async () => {
+      const app = testApp({ store: storeOf(450) });
+      const long = Array.from({ length: 8 }, (_, i) => `contains(address, '${String(i).repeat(420)}')`);
+      const filter = ['countHits ge 100', ...long].join(' or ');
+      const select = 'address,countHits,riskScore,tags,azureTenantId,azureSubscriptionId,activityGroupNames,countHosts,firstSeenDateTime,lastSeenDateTime';
+      const query = `$filter=${encodeURIComponent(filter)}&$search=${encodeURIComponent('"Network Protection"')}&$select=${select}&$count=true`;
+      expect(filter.length + select.length).toBeGreaterThan(3500);
+      const pages = await walk(app, query, { Prefer: 'odata.maxpagesize=20' });
+      const links = pages.map((p) => p['@odata.nextLink']).filter((l): l is string => l !== undefined);
+      expect(links.length).toBeGreaterThan(5);
+      expect(Math.max(...links.map((l) => l.length))).toBeLessThan(300);
+      const count = pages[0]?.['@odata.count'];
+      expect(pages.flatMap(idsOf)).toHaveLength(count ?? -1);
+      expect(new Set(pages.flatMap(idsOf)).size).toBe(count);
+      for (const p of pages) for (const v of p.value) expect(Object.keys(v).sort()).toEqual(['@odata.type', 'id', ...select.split(',')].sort());
+    });
+
+    test('a next link issued before a reset is a 400 that says to start again', async () => {
+      const app = testApp({ store: storeOf(150) });
+      const next = (await get(app, '$orderby=countHits')).body['@odata.nextLink'] as string;
+      expect((await request(app).post('/_mockgraph/reset').set('Content-Type', 'application/json')).status).toBe(200);
+      const res = await request(app).get(next.slice(TEST_ORIGIN.length)).set(AUTH);
+      expect([res.status, res.body.error.message]).toEqual([400, expect.stringContaining('Start again from the first page.')]);
     });
 
     test('data changed mid-walk: deleted entities are skipped, updated ones are served fresh', async () => {

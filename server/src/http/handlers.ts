@@ -3,6 +3,8 @@ import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
 import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
 import { projectEntity } from '../odata/query/apply';
+import type { MaybePromise } from '../odata/query/evaluate';
+import { andThen } from '../odata/query/evaluate';
 import type { QueryContext, QueryPage } from '../odata/query/execute';
 import { countMatching, MAX_PAGE_SIZE, runCollectionQuery } from '../odata/query/execute';
 import type { QueryOptionName, QueryTarget } from '../odata/query/parse';
@@ -26,10 +28,12 @@ export interface HandlerInput<T extends ResourceTarget = ResourceTarget> {
   prefer: Preferences;
   /** The system query options, as sent (names without `$`). */
   options: ReadonlyMap<QueryOptionName, string>;
+  /** Aborted when the client disconnects before the response is written: long evaluations stop. */
+  signal: AbortSignal;
 }
 
-/** A handler: typed input in, a response description out. */
-export type Handler<T extends ResourceTarget = ResourceTarget> = (input: HandlerInput<T>) => GraphResponse;
+/** A handler: typed input in, a response description out (a promise of one when a query yields to the event loop). */
+export type Handler<T extends ResourceTarget = ResourceTarget> = (input: HandlerInput<T>) => MaybePromise<GraphResponse>;
 
 type Keyed = Extract<ResourceTarget, { key: string }>;
 
@@ -60,13 +64,21 @@ function paging(input: HandlerInput): { pageSize: number; headers: Record<string
 
 function queryContext(input: HandlerInput, pageSize: number): QueryContext {
   const { deps, target } = input;
-  return { collection: deps.store.collection(target.set.path), type: entityTypeOf(input), model: deps.graph.model, cursors: deps.cursors, pageSize, now: deps.now };
+  return {
+    collection: deps.store.collection(target.set.path),
+    type: entityTypeOf(input),
+    model: deps.graph.model,
+    cursors: deps.cursors,
+    pageSize,
+    now: deps.now,
+    evaluation: { signal: input.signal, budgetMs: deps.queryBudgetMs },
+  };
 }
 
-function runPaged(input: HandlerInput, target: QueryTarget): { page: QueryPage; headers: Record<string, string> } {
+function runPaged(input: HandlerInput, target: QueryTarget): MaybePromise<{ page: QueryPage; headers: Record<string, string> }> {
   const query = parseQuery(input, target);
   const { pageSize, headers } = paging(input);
-  return { page: runCollectionQuery(queryContext(input, pageSize), query), headers };
+  return andThen(runCollectionQuery(queryContext(input, pageSize), query), (page) => ({ page, headers }));
 }
 
 /** POST to the collection: 201 with the entity, or 204 with `Prefer: return=minimal`. Both carry Location. */
@@ -83,14 +95,18 @@ export const createHandler: Handler = (input) => {
 export const listHandler: Handler = (input) => {
   const type = entityTypeOf(input);
   const { deps, root, target, metadata } = input;
-  const { page, headers } = runPaged(input, 'collection');
-  const value = page.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
-  const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken);
-  return { status: 200, headers, json: collectionPayload(collectionContextUrl(root, target.set, page.select), metadata, value, { count: page.count, nextLink }) };
+  return andThen(runPaged(input, 'collection'), ({ page, headers }) => {
+    const value = page.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
+    const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken);
+    return { status: 200, headers, json: collectionPayload(collectionContextUrl(root, target.set, page.select), metadata, value, { count: page.count, nextLink }) };
+  });
 };
 
 /** GET of `/$count`, honouring `$filter` and `$search`: the number as text/plain. @see OData URL Conventions §4.8 */
-export const countHandler: Handler = (input) => ({ status: 200, text: String(countMatching(queryContext(input, input.deps.pageSize), parseQuery(input, 'count'))) });
+export const countHandler: Handler = (input) => {
+  const count = countMatching(queryContext(input, input.deps.pageSize), parseQuery(input, 'count'));
+  return andThen(count, (n) => ({ status: 200, text: String(n) }));
+};
 
 /** GET of one entity, with `$select`. */
 export const readHandler: Handler<Keyed> = (input) => {
@@ -114,10 +130,11 @@ export const deleteHandler: Handler<Keyed> = (input) => {
 /** GET of `/$ref` on the collection: the members' absolute URLs, with the same query options and paging. */
 export const listReferencesHandler: Handler = (input) => {
   const { root, target } = input;
-  const { page, headers } = runPaged(input, 'references');
-  const value = page.entities.map((e) => referencePayload(entityUrl(root, target.set, e.id)));
-  const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken, '/$ref');
-  return { status: 200, headers, json: collectionPayload(referenceContextUrl(root, true), input.metadata, value, { count: page.count, nextLink }) };
+  return andThen(runPaged(input, 'references'), ({ page, headers }) => {
+    const value = page.entities.map((e) => referencePayload(entityUrl(root, target.set, e.id)));
+    const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken, '/$ref');
+    return { status: 200, headers, json: collectionPayload(referenceContextUrl(root, true), input.metadata, value, { count: page.count, nextLink }) };
+  });
 };
 
 /** GET of `/{id}/$ref`: the member's absolute URL. */

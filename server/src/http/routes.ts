@@ -81,7 +81,25 @@ function queryString(url: string): string {
   return at < 0 ? '' : url.slice(at + 1);
 }
 
-/** Runs the matched handler with typed input and writes its response. */
+/** Resources whose GET evaluates a query over the collection, and may take long enough to watch the client. */
+const EVALUATING: ReadonlySet<ResourceTarget['kind']> = new Set(['collection', 'count', 'collection-ref']);
+/** The signal of requests that evaluate nothing: never aborted (an AbortController costs about 2 µs). */
+const NEVER_ABORTED = new AbortController().signal;
+
+/** A signal that aborts when the connection closes before the response has been written. */
+function clientGoneSignal(req: Request, res: Response, target: ResourceTarget): AbortSignal {
+  if (req.method !== 'GET' || !EVALUATING.has(target.kind)) return NEVER_ABORTED;
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableEnded) controller.abort();
+  });
+  return controller.signal;
+}
+
+/**
+ * Runs the matched handler with typed input and writes its response. A handler whose query yields to the
+ * event loop answers a promise; Express 5 passes its rejection to the error handler.
+ */
 export function runGraphRoute(deps: AppDeps): RequestHandler {
   return (req: Request, res: Response) => {
     const route = routeOf(res).route;
@@ -94,7 +112,9 @@ export function runGraphRoute(deps: AppDeps): RequestHandler {
       metadata: metadataLevel(req),
       prefer: parsePrefer(req.get(HEADER.prefer)),
       options: readQueryOptions([...new URLSearchParams(queryString(req.originalUrl))]),
+      signal: clientGoneSignal(req, res, route.path.target),
     });
+    if (out instanceof Promise) return out.then((response) => send(res, response));
     send(res, out);
   };
 }

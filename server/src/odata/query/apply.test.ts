@@ -1,6 +1,8 @@
 import { generateProfiles } from '../../seed/generate';
 import { toStoredEntity } from '../../graph/entity-shape';
-import { compileFilter, compileSearch, firstSorted, projectEntity, sortEntities } from './apply';
+import { compileFilter, projectEntity } from './apply';
+import { firstSorted, INSERTION_MAX_K, sortEntities } from './sort';
+import { compileSearch } from './search';
 import { parseFilter } from './filter-parser';
 import { parseOrderBy } from './parse';
 import { MODEL, PROFILE, PROFILES } from './test-data';
@@ -39,7 +41,7 @@ describe('evaluating $filter', () => {
     ["ipCategories/any(c: c/name eq 'Botnet')", 'ac'],
     ["ipCategories/all(c: c/name eq 'Botnet')", 'ab'],
     ['ipCategories/any(c: c/name eq null)', 'd'],
-    ["ipCategories/any(c: tags/any(t: t eq 'y') and c/name eq 'TOR')", 'c'],
+    ["ipCategories/any(c: c/name eq 'TOR') and tags/any(t: t eq 'y')", 'c'],
     // The doc's value is 2016-12-31T23:57:27.0365895+03:00, i.e. 20:57:27.0365895Z: compared as instants.
     ['firstSeenDateTime ge 2016-12-31T00:00:00Z', 'abd'],
     ['firstSeenDateTime gt 2016-12-31T20:57:27Z', 'ad'],
@@ -49,6 +51,44 @@ describe('evaluating $filter', () => {
     ['firstSeenDateTime eq null', 'c'],
   ])('%s → %s', (text, expected) => {
     expect(filter(text)).toBe(expected);
+  });
+});
+
+describe('set lookups for in-lists and or-chains over one path', () => {
+  const many = generateProfiles(400, 3).map((p) => toStoredEntity(p, String(p.id), PROFILE, MODEL));
+  const select = (text: string) => many.filter(compileFilter(parseFilter(text, PROFILE, MODEL))).map((e) => e.id);
+  const where = (test: (e: (typeof many)[number]) => boolean) => many.filter(test).map((e) => e.id);
+
+  test.each([[3], [4], [5], [24], [200]])('an in-list and an or-chain of %i values select what a plain JavaScript test selects', (n) => {
+    const addresses = many.slice(0, n).map((e) => String(e.address));
+    const quoted = addresses.map((a) => `'${a}'`);
+    expect(select(`address in (${quoted.join(',')})`)).toEqual(where((e) => addresses.includes(String(e.address))));
+    const hits = Array.from({ length: n }, (_, i) => i * 97);
+    expect(select(`countHits in (${hits.join(',')})`)).toEqual(where((e) => hits.includes(e.countHits as number)));
+    if (n <= 20) expect(select(hits.map((h) => `countHits eq ${h}`).join(' or '))).toEqual(where((e) => hits.includes(e.countHits as number)));
+  });
+
+  test('null in a long list matches null only; a list without null never matches null', () => {
+    expect(filter("address in (null, 'x', 'y', 'z', '10.0.0.1')")).toBe('ac');
+    expect(filter("address in ('x', 'y', 'z', 'w', '10.0.0.1')")).toBe('a');
+    expect(filter("not (address in ('x', 'y', 'z', 'w', '10.0.0.1'))")).toBe('bcd');
+    expect(filter('countHits in (null, 1, 2, 3, 50)')).toBe('bc');
+  });
+
+  test('DateTimeOffset values are looked up by instant, whatever the offset or the fraction written', () => {
+    const dates = ['2016-12-31T20:57:27.0365895Z', '2017-01-01T03:00:00+03:00', '1999-01-01T00:00:00Z', '2000-01-01T00:00:00.5Z', '2016-12-31T15:00:00-05:00'];
+    expect(filter(`firstSeenDateTime in (${dates.join(',')})`)).toBe('abd');
+    expect(filter(dates.map((d) => `firstSeenDateTime eq ${d}`).join(' or '))).toBe('abd');
+    expect(filter(`firstSeenDateTime in (null, ${dates.slice(2).join(',')})`)).toBe('bc');
+  });
+
+  test('an or-chain mixes grouped terms with others, in any order and parenthesisation', () => {
+    const hits = [5, 0, 77, 78, 79];
+    const eqs = hits.map((h) => `countHits eq ${h}`);
+    expect(filter(eqs.join(' or '))).toBe('ad');
+    expect(filter(`${eqs.slice(0, 2).join(' or ')} or address eq null or (${eqs.slice(2).join(' or ')}) or 50 eq countHits`)).toBe('abcd');
+    expect(filter(`(${eqs.join(' or ')}) and tags/any(t: t eq 'x' or t eq 'q' or t eq 'r' or t eq 's')`)).toBe('ad');
+    expect(filter(`tags/any(t: t eq 'y' or t eq 'q' or t eq 'r' or t eq 's' or contains(t, 'x'))`)).toBe('acd');
   });
 });
 
@@ -74,7 +114,8 @@ describe('evaluating $orderby', () => {
     const many = generateProfiles(300, 7).map((p) => toStoredEntity(p, String(p.id), PROFILE, MODEL));
     const keys = parseOrderBy('riskScore desc, lastSeenDateTime', PROFILE, MODEL);
     const full = ids(sortEntities(many, keys).map((e) => ({ id: `${e.id},` })));
-    for (const k of [0, 1, 10, 150, 300, 400]) {
+    // Up to INSERTION_MAX_K the best rows are kept by insertion; beyond it (a deep $skip) everything is sorted.
+    for (const k of [0, 1, 10, INSERTION_MAX_K, INSERTION_MAX_K + 1, 150, 299, 300, 400]) {
       expect(ids(firstSorted(many, keys, k).map((e) => ({ id: `${e.id},` })))).toBe(full.split(',').slice(0, Math.min(k, 300)).map((s) => `${s},`).join(''));
     }
   });

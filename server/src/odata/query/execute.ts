@@ -1,10 +1,11 @@
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
 import type { Entity, EntityCollection } from '../../store/store';
-import { firstSorted, matchingEntities, projectEntity, sortEntities } from './apply';
+import { projectEntity } from './apply';
 import type { CollectionQuery } from './ast';
-import type { CursorState, QueryCursors } from './cursors';
-import type { QueryOptionName } from './parse';
-import { parseCollectionQuery } from './parse';
+import type { QueryCursors } from './cursors';
+import type { EvaluationControl, MaybePromise } from './evaluate';
+import { andThen, EvaluationClock, evaluationControl, matchingEntities, scanMatching } from './evaluate';
+import { firstInOrder } from './sort';
 
 /** The page size used when the client states none. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -30,23 +31,12 @@ export interface QueryContext {
   cursors: QueryCursors;
   pageSize: number;
   now: () => Date;
+  /** The evaluation budget, slice and abort signal (defaults: limits.ts, no signal). */
+  evaluation?: Partial<EvaluationControl>;
 }
 
-const QUERY_KEYS: ReadonlyArray<[QueryOptionName, (q: CollectionQuery) => string | undefined]> = [
-  ['filter', (q) => q.filter?.text],
-  ['search', (q) => q.search?.text],
-  ['orderby', (q) => q.orderbyText],
-  ['select', (q) => q.select?.join(',')],
-  ['count', (q) => (q.count ? 'true' : undefined)],
-];
-
-function queryTexts(q: CollectionQuery): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, read] of QUERY_KEYS) {
-    const v = read(q);
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
+function issuedNow(ctx: QueryContext): number {
+  return Math.floor(ctx.now().getTime() / 1000);
 }
 
 function pageOf(ctx: QueryContext, ids: readonly string[], from: number, size: number): Entity[] {
@@ -59,38 +49,31 @@ function pageOf(ctx: QueryContext, ids: readonly string[], from: number, size: n
 }
 
 /**
- * Runs a collection query with server-driven paging. The first page filters once and, when more pages
- * follow, sorts once and keeps the ordered ids; each `$skiptoken` then serves its page from them.
- * @see OData v4.01 Protocol §11.2.6.7 (Server-Driven Paging)
+ * Runs a collection query with server-driven paging. The first page filters and sorts once, cooperatively
+ * and within the evaluation budget; when more pages follow, it keeps the ordered ids as a snapshot, from
+ * which each `$skiptoken` serves its page. @see OData v4.01 Protocol §11.2.6.7 (Server-Driven Paging)
  */
-export function runCollectionQuery(ctx: QueryContext, query: CollectionQuery): QueryPage {
+export function runCollectionQuery(ctx: QueryContext, query: CollectionQuery): MaybePromise<QueryPage> {
   if (query.skiptoken !== undefined) return continueQuery(ctx, query.skiptoken);
   const plain = firstPageInStoreOrder(ctx, query);
   if (plain) return plain;
-  const matching = matchingEntities(ctx.collection.values(), query, ctx.type, ctx.model);
+  const clock = new EvaluationClock(evaluationControl(ctx.evaluation));
+  return andThen(matchingEntities(ctx.collection.values(), query, ctx.type, ctx.model, clock), (matching) => firstPage(ctx, query, matching, clock));
+}
+
+function firstPage(ctx: QueryContext, query: CollectionQuery, matching: Entity[], clock: EvaluationClock): MaybePromise<QueryPage> {
   const skip = query.skip ?? 0;
   const want = Math.max(0, Math.min(query.top ?? Infinity, matching.length - skip));
   const count = query.count ? matching.length : undefined;
-  if (want <= ctx.pageSize) {
-    const rows = firstSorted(matching, query.orderby, skip + want).slice(skip);
-    return { entities: rows.map((e) => projectEntity(e, query.select)), count, nextToken: undefined, select: query.select };
-  }
-  const ids = sortEntities(matching, query.orderby)
-    .slice(skip, skip + want)
-    .map((e) => e.id);
-  const snapshot = ctx.cursors.remember(ids);
-  const page = pageOf(ctx, ids, 0, ctx.pageSize);
-  const state: CursorState = {
-    query: queryTexts(query),
-    top: query.top === undefined ? undefined : want - ctx.pageSize,
-    skip,
-    offset: ctx.pageSize,
-    last: page[page.length - 1]?.id,
-    snapshot,
-    total: matching.length,
-    issued: Math.floor(ctx.now().getTime() / 1000),
-  };
-  return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken: ctx.cursors.encode(state), select: query.select };
+  return andThen(firstInOrder(matching, query.orderby, skip + want, clock), (ordered) => {
+    const rows = ordered.slice(skip);
+    if (want <= ctx.pageSize) return { entities: rows.map((e) => projectEntity(e, query.select)), count, nextToken: undefined, select: query.select };
+    const ids = rows.map((e) => e.id);
+    const snapshot = ctx.cursors.remember({ ids, select: query.select, count });
+    const page = pageOf(ctx, ids, 0, ctx.pageSize);
+    const nextToken = ctx.cursors.encode({ snapshot, offset: ctx.pageSize, issued: issuedNow(ctx) });
+    return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken, select: query.select };
+  });
 }
 
 /**
@@ -114,32 +97,17 @@ function firstPageInStoreOrder(ctx: QueryContext, query: CollectionQuery): Query
 
 function continueQuery(ctx: QueryContext, token: string): QueryPage {
   const state = ctx.cursors.decode(token);
-  const query = parseCollectionQuery(new Map(Object.entries(state.query) as Array<[QueryOptionName, string]>), 'collection', ctx.type, ctx.model);
-  let ids = ctx.cursors.recall(state.snapshot);
-  let from = state.offset;
-  if (!ids) {
-    // The snapshot was evicted: recompute the result once and find where the last page ended.
-    ids = sortEntities(matchingEntities(ctx.collection.values(), query, ctx.type, ctx.model), query.orderby)
-      .slice(state.skip)
-      .map((e) => e.id);
-    const at = state.last === undefined ? -1 : ids.indexOf(state.last);
-    if (at >= 0) from = at + 1;
-    ids = ids.slice(0, from + (state.top ?? Infinity));
-    state.snapshot = ctx.cursors.remember(ids);
-    from = Math.min(from, ids.length);
-  }
-  const size = Math.min(ctx.pageSize, state.top ?? Infinity);
-  const page = pageOf(ctx, ids, from, size);
-  const next = from + size;
-  const remaining = state.top === undefined ? undefined : state.top - size;
-  const more = next < ids.length && (remaining === undefined || remaining > 0);
-  const nextToken = more
-    ? ctx.cursors.encode({ ...state, offset: next, top: remaining, last: page[page.length - 1]?.id ?? state.last, issued: Math.floor(ctx.now().getTime() / 1000) })
-    : undefined;
-  return { entities: page.map((e) => projectEntity(e, query.select)), count: query.count ? state.total : undefined, nextToken, select: query.select };
+  const { ids, select, count } = ctx.cursors.snapshotOf(state);
+  const page = pageOf(ctx, ids, state.offset, ctx.pageSize);
+  const next = state.offset + ctx.pageSize;
+  const nextToken = next < ids.length ? ctx.cursors.encode({ snapshot: state.snapshot, offset: next, issued: issuedNow(ctx) }) : undefined;
+  return { entities: page.map((e) => projectEntity(e, select)), count, nextToken, select };
 }
 
-/** `/$count` with `$filter`/`$search`: the number of matching entities. */
-export function countMatching(ctx: QueryContext, query: CollectionQuery): number {
-  return query.filter || query.search ? matchingEntities(ctx.collection.values(), query, ctx.type, ctx.model).length : ctx.collection.count();
+/** `/$count` with `$filter`/`$search`: the number of matching entities, counted cooperatively. */
+export function countMatching(ctx: QueryContext, query: CollectionQuery): MaybePromise<number> {
+  if (!query.filter && !query.search) return ctx.collection.count();
+  let n = 0;
+  const scan = scanMatching(ctx.collection.values(), query, ctx.type, ctx.model, new EvaluationClock(evaluationControl(ctx.evaluation)), () => n++);
+  return andThen(scan, () => n);
 }

@@ -1,5 +1,6 @@
 import type { Expr } from './ast';
-import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from './filter-parser';
+import { parseFilter } from './filter-parser';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './limits';
 import { MODEL, PROFILE } from './test-data';
 
 /** A compact rendering of the AST, so each case reads as one line. */
@@ -61,7 +62,7 @@ describe('parseFilter', () => {
     ['countHits gt 2.5', '($it/countHits gt 2.5:Decimal)'],
     ['ipReferenceData/any(r: r/asn gt 5000000000)', '$it/ipReferenceData/any(r: (r/asn gt 5000000000:Int64))'],
     ["Address EQ 'x' AND CountHits GT 1", "(($it/address eq 'x') and ($it/countHits gt 1:Int32))"],
-    ["ipCategories/any(c: c/name eq 'a' and tags/any(t: t eq c/name))", "$it/ipCategories/any(c: ((c/name eq 'a') and $it/tags/any(t: (t eq c/name))))"],
+    ["ipCategories/any(c: c/name eq 'a') and tags/any(t: t eq 'b')", "($it/ipCategories/any(c: (c/name eq 'a')) and $it/tags/any(t: (t eq 'b')))"],
   ])('%s', (text, ast) => {
     expect(parse(text)).toBe(ast);
   });

@@ -4,11 +4,8 @@ import type { ComparisonOperator, Expr, ExprType, FilterFunction, LiteralExpr, P
 import { BOOLEAN, COMPARISON_OPERATORS, FILTER_FUNCTIONS } from './ast';
 import type { Token } from './lexer';
 import { describeToken, syntaxError, tokenize } from './lexer';
-
-/** The longest `$filter` accepted, in characters. Longer ones are refused before any parsing. */
-export const MAX_FILTER_LENGTH = 4096;
-/** The deepest nesting accepted: parentheses, `not`, function calls and lambdas each add a level. */
-export const MAX_FILTER_DEPTH = 32;
+import { checkFilterCost } from './filter-cost';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './limits';
 
 const OPERATOR_KIND: Record<ComparisonOperator, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' };
 const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double']);
@@ -280,9 +277,14 @@ class FilterParser {
   }
 }
 
-/** Parses and type-checks a `$filter` against the entity type. Throws 400 GraphErrors. @see OData URL Conventions §5.1.1 */
+/**
+ * Parses and type-checks a `$filter` against the entity type, then holds it to the cost limits (node count,
+ * any/all nesting). Throws 400 GraphErrors. @see OData URL Conventions §5.1.1
+ */
 export function parseFilter(text: string, type: StructuredTypeModel, model: GraphModel): Expr {
   if (text.length > MAX_FILTER_LENGTH) throw new GraphError('BadRequest', `The $filter expression is ${text.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`);
   if (text.trim() === '') throw new GraphError('BadRequest', 'The $filter expression is empty.');
-  return new FilterParser(text, tokenize(text, '$filter'), type, model).parse();
+  const expr = new FilterParser(text, tokenize(text, '$filter'), type, model).parse();
+  checkFilterCost(expr);
+  return expr;
 }

@@ -2,6 +2,7 @@ import { GraphError } from '../../graph/errors';
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
 import type { CollectionQuery, OrderKey } from './ast';
 import { findProperty, parseFilter, resolvePropertyPath, unknownProperty } from './filter-parser';
+import { MAX_ORDERBY_CLAUSES } from './limits';
 
 /** The system query options mockgraph understands. @see OData URL Conventions §5 */
 export const QUERY_OPTIONS = ['filter', 'select', 'orderby', 'top', 'skip', 'count', 'search', 'skiptoken', 'expand', 'format'] as const;
@@ -10,8 +11,6 @@ export type QueryOptionName = (typeof QUERY_OPTIONS)[number];
 
 /** Options that only make sense on a collection. */
 const COLLECTION_ONLY: readonly QueryOptionName[] = ['filter', 'orderby', 'top', 'skip', 'count', 'search', 'skiptoken'];
-/** The most `$orderby` keys accepted. */
-export const MAX_ORDERBY_KEYS = 8;
 
 /** What a request addresses, as far as query options care. */
 export type QueryTarget = 'collection' | 'count' | 'references' | 'entity';
@@ -57,7 +56,12 @@ export function parseSelect(text: string, type: StructuredTypeModel): string[] |
 /** `$orderby=a/b desc, c`: property paths to single primitive values. */
 export function parseOrderBy(text: string, type: StructuredTypeModel, model: GraphModel): OrderKey[] {
   const items = text.split(',').map((s) => s.trim());
-  if (items.length > MAX_ORDERBY_KEYS) throw new GraphError('BadRequest', `$orderby has ${items.length} keys; the limit is ${MAX_ORDERBY_KEYS}.`);
+  if (items.length > MAX_ORDERBY_CLAUSES) {
+    throw new GraphError(
+      'BadRequest',
+      `The number of clauses in $orderby query option exceeded the maximum number allowed. The maximum number of $orderby clauses allowed is ${MAX_ORDERBY_CLAUSES}. This is mockgraph's limit (ASP.NET OData's default MaxOrderByNodeCount).`,
+    );
+  }
   return items.map((item) => {
     const m = /^([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*)(?:\s+(asc|desc))?$/i.exec(item);
     if (!m) throw new GraphError('BadRequest', `Invalid $orderby item '${item}': expected a property path followed by asc or desc.`);

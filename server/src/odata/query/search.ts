@@ -1,0 +1,48 @@
+import type { GraphModel, StructuredTypeModel } from '../../graph/model';
+import type { Entity } from '../../store/store';
+
+type Value = unknown;
+
+/** Every Edm.String location of a type, as property paths ([] marks "each item" of a collection). */
+function stringPaths(type: StructuredTypeModel, model: GraphModel, depth = 0): Array<Array<string | null>> {
+  const paths: Array<Array<string | null>> = [];
+  for (const p of type.properties) {
+    if (p.readOnly) continue;
+    const complex = p.complex ? model.resolveType(p.type) : undefined;
+    const head = p.collection ? [p.name, null] : [p.name];
+    if (p.type === 'Edm.String') paths.push(head);
+    else if (complex && depth < 4) for (const rest of stringPaths(complex, model, depth + 1)) paths.push([...head, ...rest]);
+  }
+  return paths;
+}
+
+function stringsAt(value: Value, path: ReadonlyArray<string | null>, out: string[]): void {
+  if (value === null || value === undefined) return;
+  if (path.length === 0) {
+    if (typeof value === 'string') out.push(value);
+    return;
+  }
+  const [head, ...rest] = path;
+  if (head === null) {
+    if (Array.isArray(value)) for (const item of value) stringsAt(item, rest, out);
+  } else if (head !== undefined && typeof value === 'object' && !Array.isArray(value)) stringsAt((value as Record<string, unknown>)[head], rest, out);
+}
+
+/**
+ * `$search`: true when the term occurs, case-insensitively, in any declared Edm.String value of the entity,
+ * at any depth (collections and complex values included); the key, date-times, numbers and dynamic properties
+ * are not searched.
+ */
+export function compileSearch(term: string, type: StructuredTypeModel, model: GraphModel): (entity: Entity) => boolean {
+  const needle = term.toLowerCase();
+  const paths = stringPaths(type, model);
+  return (entity) => {
+    const found: string[] = [];
+    for (const p of paths) {
+      stringsAt(entity, p, found);
+      if (found.some((s) => s.toLowerCase().includes(needle))) return true;
+      found.length = 0;
+    }
+    return false;
+  };
+}

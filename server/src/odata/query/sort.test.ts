@@ -1,0 +1,53 @@
+import { toStoredEntity } from '../../graph/entity-shape';
+import { GraphError } from '../../graph/errors';
+import { generateProfiles } from '../../seed/generate';
+import { EvaluationClock, evaluationControl } from './evaluate';
+import type { EvaluationControl } from './evaluate';
+import { parseOrderBy } from './parse';
+import { firstInOrder, INSERTION_MAX_K, SORT_RUN, sortEntities } from './sort';
+import { MODEL, PROFILE } from './test-data';
+
+const MANY = generateProfiles(3 * SORT_RUN + 123, 9).map((p) => toStoredEntity(p, String(p.id), PROFILE, MODEL));
+const KEYS = parseOrderBy('riskScore desc,lastSeenDateTime,countHits desc', PROFILE, MODEL);
+const clock = (given: Partial<EvaluationControl> = {}) => new EvaluationClock(evaluationControl(given));
+const ids = (list: ReadonlyArray<{ id: string }>) => list.map((e) => e.id);
+
+describe('firstInOrder: the first k in $orderby order, in slices', () => {
+  test.each([
+    [10, 1],
+    [200, INSERTION_MAX_K],
+    [200, 150],
+    [SORT_RUN, SORT_RUN],
+    [SORT_RUN + 1, SORT_RUN + 1],
+    [MANY.length, 5],
+    [MANY.length, 2 * SORT_RUN + 7],
+    [MANY.length, MANY.length],
+  ])('of %i entities, k=%i, gives what a full sort gives', async (n, k) => {
+    const list = MANY.slice(0, n);
+    expect(ids(await firstInOrder(list, KEYS, k, clock()))).toEqual(ids(sortEntities(list, KEYS).slice(0, k)));
+  });
+
+  test('with tiny slices it yields between runs and merges, and the order is unchanged', async () => {
+    const out = firstInOrder(MANY, KEYS, MANY.length, clock({ sliceMs: 0.5 }));
+    expect(out).toBeInstanceOf(Promise);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sorted = await out;
+    clearInterval(timer);
+    expect(ids(sorted)).toEqual(ids(sortEntities(MANY, KEYS)));
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  test('a sort within one slice is synchronous, and without $orderby nothing is sorted', () => {
+    expect(firstInOrder(MANY.slice(0, 500), KEYS, 500, clock())).not.toBeInstanceOf(Promise);
+    expect(ids(firstInOrder(MANY, [], 3, clock()) as typeof MANY)).toEqual(ids(MANY.slice(0, 3)));
+  });
+
+  test('sorting counts against the evaluation budget', async () => {
+    const err = (await Promise.resolve()
+      .then(() => firstInOrder(MANY, KEYS, MANY.length, clock({ budgetMs: 2, sliceMs: 0.5 })))
+      .catch((e: unknown) => e)) as GraphError;
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err.message).toContain("exceeded mockgraph's 2-millisecond evaluation budget");
+  });
+});
