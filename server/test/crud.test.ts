@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { MAX_ID_LENGTH } from '../src/graph/entity-shape';
+import { SeedError } from '../src/graph/seed';
 import { AUTH, docExampleBody, testApp } from './helpers';
 
 const COLLECTION = '/beta/security/ipSecurityProfiles';
@@ -122,5 +124,37 @@ describe('validation profiles', () => {
     const res = await request(app).patch(`${COLLECTION}/${id}`).set(AUTH).send({ customerNote: 'x' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('customerNote: property is not declared');
+  });
+});
+
+describe('ids', () => {
+  test('"id": "" on create is a 400, and nothing is stored', async () => {
+    const app = testApp();
+    const res = await request(app).post(COLLECTION).set(AUTH).send({ ...docExampleBody(), id: '' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'BadRequest', message: 'Invalid request body: id: the key property cannot be an empty string.' });
+    expect((await request(app).get(`${COLLECTION}/$count`).set(AUTH)).text).toBe('0');
+  });
+
+  test(`an id of more than ${MAX_ID_LENGTH} characters is a 400; one of ${MAX_ID_LENGTH} is stored and reachable by its URL`, async () => {
+    const app = testApp();
+    const long = 'é'.repeat(MAX_ID_LENGTH + 1);
+    const res = await request(app).post(COLLECTION).set(AUTH).send({ ...docExampleBody(), id: long });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'BadRequest', message: `Invalid request body: id: the key property may hold at most ${MAX_ID_LENGTH} characters, got ${MAX_ID_LENGTH + 1}.` });
+    expect((await request(app).get(`${COLLECTION}/$count`).set(AUTH)).text).toBe('0');
+
+    // Characters, not UTF-16 code units: 256 emoji are 512 code units and still fit.
+    for (const id of ['é'.repeat(MAX_ID_LENGTH), '😀'.repeat(MAX_ID_LENGTH)]) {
+      expect((await request(app).post(COLLECTION).set(AUTH).send({ ...docExampleBody(), id })).status).toBe(201);
+      const read = await request(app).get(`${COLLECTION}/${encodeURIComponent(id)}`).set(AUTH);
+      expect([read.status, read.body.id]).toEqual([200, id]);
+    }
+  });
+
+  test('seed records are held to the same id rules (SeedError naming the record)', () => {
+    expect(() => testApp({ seed: [docExampleBody(), { ...docExampleBody(), id: '' }] })).toThrow(new SeedError('record [1]: id: the key property cannot be an empty string.'));
+    expect(() => testApp({ seed: [{ ...docExampleBody(), id: 'x'.repeat(MAX_ID_LENGTH + 1) }] })).toThrow(SeedError);
+    expect(() => testApp({ seed: [{ ...docExampleBody(), id: 'x'.repeat(MAX_ID_LENGTH) }] })).not.toThrow();
   });
 });

@@ -2,12 +2,17 @@ import { stripAnnotations } from '../odata/annotations';
 import type { JsonObject } from '../json';
 import type { AppDeps } from '../options';
 import type { Entity, EntityCollection } from '../store/store';
-import { applyPatch, toStoredEntity } from './entity-shape';
+import { storedBytes, StoreUnavailableError } from '../store/store';
+import { applyPatch, idProblem, toStoredEntity } from './entity-shape';
 import { GraphError } from './errors';
 import type { EntitySetModel, StructuredTypeModel } from './model';
+import { assertRoomToCreate, assertRoomToUpdate } from './quota';
 
 /** What the entity operations need from the app's dependencies. */
-export type OperationDeps = Pick<AppDeps, 'store' | 'graph' | 'newId' | 'validation'>;
+export type OperationDeps = Pick<AppDeps, 'store' | 'graph' | 'newId' | 'validation' | 'maxEntities' | 'maxDataBytes'>;
+
+/** How long a client is asked to wait when the store cannot take writes (it needs a restart, so not soon). */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
 function entityType(deps: OperationDeps, set: EntitySetModel): StructuredTypeModel {
   const type = deps.graph.model.resolveType(set.entityType);
@@ -17,6 +22,28 @@ function entityType(deps: OperationDeps, set: EntitySetModel): StructuredTypeMod
 
 function collectionOf(deps: OperationDeps, set: EntitySetModel): EntityCollection {
   return deps.store.collection(set.path);
+}
+
+/**
+ * Runs a store write; a store that cannot make it durable (its data file was deleted or replaced) is Graph's
+ * 503 with Retry-After, never an acknowledged write that a restart loses. Also for admin writes (reset).
+ */
+export function writeToStore<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if (!(err instanceof StoreUnavailableError)) throw err;
+    const seconds = STORE_UNAVAILABLE_RETRY_AFTER_SECONDS;
+    // The graph layer cannot import http/headers.ts; this is Graph's header name, as HEADER.retryAfter spells it.
+    throw new GraphError('ServiceUnavailable', `Writes are unavailable: ${err.message}. Retry after ${seconds} seconds.`, { 'Retry-After': String(seconds) });
+  }
+}
+
+/** A client-supplied id, or a 400 when no URL could address it (empty, or over MAX_ID_LENGTH). */
+function acceptedId(id: string): string {
+  const problem = idProblem(id);
+  if (problem !== undefined) throw new GraphError('BadRequest', `Invalid request body: ${problem}`);
+  return id;
 }
 
 /** Graph's 404 for a key that names nothing. */
@@ -30,9 +57,13 @@ export function createEntity(deps: OperationDeps, set: EntitySetModel, body: unk
   deps.graph.validator.assertBody(type.name, 'create', deps.validation, body);
   // shapeStructured keeps only properties (no annotations) at every level it knows; dynamic values are stripped here.
   const input = body as JsonObject;
-  const id = typeof input.id === 'string' ? input.id : deps.newId();
+  const id = typeof input.id === 'string' ? acceptedId(input.id) : deps.newId();
   const entity = toStoredEntity(input, id, type, deps.graph.model);
-  if (!collectionOf(deps, set).insert(entity)) {
+  // Serialised once: the quota counts this text and the store writes it.
+  const json = JSON.stringify(entity);
+  const collection = collectionOf(deps, set);
+  assertRoomToCreate(deps, set, collection, storedBytes(json));
+  if (!writeToStore(() => collection.insert(entity, json))) {
     throw new GraphError('Conflict', `Another ${type.name} already has the id '${id}'.`);
   }
   return entity;
@@ -55,11 +86,13 @@ export function updateEntity(deps: OperationDeps, set: EntitySetModel, key: stri
     throw new GraphError('BadRequest', `Invalid request body: id: the key property is read-only and cannot change from '${existing.id}'.`);
   }
   const updated = applyPatch(existing, patch, type, deps.graph.model);
-  if (!collectionOf(deps, set).replace(updated)) throw notFound(key);
+  const json = JSON.stringify(updated);
+  assertRoomToUpdate(deps, existing, storedBytes(json));
+  if (!writeToStore(() => collectionOf(deps, set).replace(updated, json))) throw notFound(key);
   return updated;
 }
 
 /** Removes the entity, or answers Graph's 404. */
 export function deleteEntity(deps: OperationDeps, set: EntitySetModel, key: string): void {
-  if (!collectionOf(deps, set).delete(key)) throw notFound(key);
+  if (!writeToStore(() => collectionOf(deps, set).delete(key))) throw notFound(key);
 }

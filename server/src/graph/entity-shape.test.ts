@@ -1,5 +1,5 @@
 import { entityPayload, stripAnnotations } from '../odata/annotations';
-import { applyPatch, toStoredEntity } from './entity-shape';
+import { applyPatch, idProblem, MAX_ID_LENGTH, toStoredEntity } from './entity-shape';
 import { loadGraphDefinition } from './registry';
 
 const { model } = loadGraphDefinition();
@@ -34,5 +34,14 @@ describe('stored entity shape', () => {
     expect(patched.tags).toEqual(['c']);
     expect(patched.vendorInformation).toEqual({ provider: 'q', providerVersion: null, subProvider: 's', vendor: null });
     expect(patched.azureTenantId).toBe('t');
+  });
+});
+
+describe('ids', () => {
+  test('idProblem: empty and over MAX_ID_LENGTH characters (code points) are refused', () => {
+    expect(idProblem('')).toBe('id: the key property cannot be an empty string.');
+    expect(idProblem('a'.repeat(MAX_ID_LENGTH))).toBeUndefined();
+    expect(idProblem('😀'.repeat(MAX_ID_LENGTH))).toBeUndefined();
+    expect(idProblem('a'.repeat(MAX_ID_LENGTH + 1))).toBe(`id: the key property may hold at most ${MAX_ID_LENGTH} characters, got ${MAX_ID_LENGTH + 1}.`);
   });
 });

@@ -25,6 +25,23 @@ export function shapeStructured(input: JsonObject, type: StructuredTypeModel, mo
   return out;
 }
 
+/** The longest id, in characters, a client or a seed may give: longer ones would make URLs near the URL limit. */
+export const MAX_ID_LENGTH = 256;
+
+/**
+ * Why a client-supplied id cannot be stored, phrased like a validation message, or undefined: an empty id
+ * names no URL, and a very long one a URL the server refuses (414).
+ */
+export function idProblem(id: string): string | undefined {
+  if (id === '') return 'id: the key property cannot be an empty string.';
+  // Counted in code points (an emoji is one character); only long strings need counting.
+  if (id.length > MAX_ID_LENGTH) {
+    const characters = [...id].length;
+    if (characters > MAX_ID_LENGTH) return `id: the key property may hold at most ${MAX_ID_LENGTH} characters, got ${characters}.`;
+  }
+  return undefined;
+}
+
 /** A new entity from a validated create body and the id it will be stored under. */
 export function toStoredEntity(body: JsonObject, id: string, type: StructuredTypeModel, model: GraphModel): Entity {
   return shapeStructured({ ...body, id }, type, model) as Entity;

@@ -2,7 +2,7 @@ import type { Entity } from '../store/store';
 import type { EntityStore } from '../store/store';
 import { isJsonObject } from '../json';
 import type { JsonObject } from '../json';
-import { toStoredEntity } from './entity-shape';
+import { idProblem, toStoredEntity } from './entity-shape';
 import { GraphError } from './errors';
 import type { GraphDefinition } from './registry';
 import type { ValidationProfile } from './validate';
@@ -29,8 +29,9 @@ export function seedRecords(parsed: unknown): unknown[] {
 }
 
 /**
- * Validates every record against the create contract of the profile (ids are kept, and must be unique) and
- * returns them in the stored form. The first bad record stops everything: SeedError names its index.
+ * Validates every record against the create contract of the profile (ids are kept, and must be unique, not
+ * empty and at most MAX_ID_LENGTH characters) and returns them in the stored form. The first bad record stops
+ * everything: SeedError names its index.
  */
 export function prepareSeed(records: readonly unknown[], graph: GraphDefinition, profile: ValidationProfile, entityType = 'microsoft.graph.ipSecurityProfile'): Entity[] {
   const type = graph.model.resolveType(entityType);
@@ -45,6 +46,8 @@ export function prepareSeed(records: readonly unknown[], graph: GraphDefinition,
     }
     const input = record as JsonObject;
     const id = typeof input.id === 'string' ? input.id : `seed-${index + 1}`;
+    const problem = idProblem(id);
+    if (problem !== undefined) throw new SeedError(`record [${index}]: ${problem}`);
     if (seen.has(id)) throw new SeedError(`record [${index}]: id '${id}' is used by an earlier record`);
     seen.add(id);
     return toStoredEntity(input, id, type, graph.model);
@@ -55,6 +58,8 @@ export function prepareSeed(records: readonly unknown[], graph: GraphDefinition,
 export function applySeed(store: EntityStore, path: string, entities: readonly Entity[]): number {
   const collection = store.collection(path);
   if (collection.count() > 0) return 0;
-  for (const e of entities) collection.insert(e);
+  // Into a store that holds nothing at all, a reset is the same and one SQLite transaction, not one per entity.
+  if (store.dataBytes() === 0) store.reset(new Map([[path, entities]]));
+  else for (const e of entities) collection.insert(e);
   return entities.length;
 }

@@ -1,47 +1,64 @@
+import { buildContent, EntityIndex } from './entity-index';
+import type { StoreTally } from './entity-index';
 import type { Entity, EntityCollection, EntityStore } from './store';
+import { storedBytes } from './store';
 
 class MemoryCollection implements EntityCollection {
-  private readonly items = new Map<string, Entity>();
+  readonly index: EntityIndex;
+
+  constructor(tally: StoreTally) {
+    this.index = new EntityIndex(tally);
+  }
 
   get(id: string): Entity | undefined {
-    return this.items.get(id);
+    return this.index.get(id);
   }
-  insert(entity: Entity): boolean {
-    if (this.items.has(entity.id)) return false;
-    this.items.set(entity.id, entity);
+  insert(entity: Entity, json?: string): boolean {
+    if (this.index.has(entity.id)) return false;
+    this.index.put(entity, storedBytes(json ?? JSON.stringify(entity)));
     return true;
   }
-  replace(entity: Entity): boolean {
-    if (!this.items.has(entity.id)) return false;
-    this.items.set(entity.id, entity);
+  replace(entity: Entity, json?: string): boolean {
+    if (!this.index.has(entity.id)) return false;
+    this.index.put(entity, storedBytes(json ?? JSON.stringify(entity)));
     return true;
   }
   delete(id: string): boolean {
-    return this.items.delete(id);
+    if (!this.index.has(id)) return false;
+    this.index.remove(id);
+    return true;
   }
   count(): number {
-    return this.items.size;
+    return this.index.count();
   }
   values(): Iterable<Entity> {
-    return this.items.values();
-  }
-  clear(): void {
-    this.items.clear();
+    return this.index.values();
   }
 }
 
 /** The default store: process memory, gone when the process ends. */
 export function createMemoryStore(): EntityStore {
+  const tally: StoreTally = { bytes: 0, revision: 0 };
   const collections = new Map<string, MemoryCollection>();
+  const collection = (path: string) => {
+    let c = collections.get(path);
+    if (!c) collections.set(path, (c = new MemoryCollection(tally)));
+    return c;
+  };
   return {
-    collection(path) {
-      let c = collections.get(path);
-      if (!c) collections.set(path, (c = new MemoryCollection()));
-      return c;
+    collection,
+    reset(contents) {
+      // Everything is built before anything is replaced: a bad content (an id twice) changes nothing.
+      const built = [...contents].map(([path, entities]) => [path, buildContent(path, entities)] as const);
+      const named = new Set(contents.keys());
+      for (const [path, c] of collections) if (!named.has(path)) c.index.adopt({ items: new Map(), sizes: new Map() });
+      for (const [path, content] of built) collection(path).index.adopt(content);
+      tally.bytes = built.reduce((n, [, content]) => n + content.bytes, 0);
+      tally.revision++;
     },
-    clear() {
-      for (const c of collections.values()) c.clear();
-    },
+    dataBytes: () => tally.bytes,
+    revision: () => tally.revision,
+    health: () => ({ ready: true }),
     close() {},
   };
 }

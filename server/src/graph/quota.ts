@@ -1,0 +1,62 @@
+import type { AppDeps } from '../options';
+import { findBreach, groupDigits } from '../store/limits';
+import type { StorageLimits } from '../store/limits';
+import type { Entity, EntityCollection } from '../store/store';
+import { storedBytes } from '../store/store';
+import { GraphError } from './errors';
+import type { EntitySetModel } from './model';
+
+/** What the quota checks need: the store and the limits (`--max-entities`, `--max-data-size`). */
+export type QuotaDeps = Pick<AppDeps, 'store' | 'maxEntities' | 'maxDataBytes'>;
+
+const ADVICE = 'Delete some, or restart mockgraph with a higher';
+
+/**
+ * Refuses (507 quotaLimitReached) a create of `bytes` stored bytes that would take the entity set past
+ * `--max-entities` or the store past `--max-data-size`. @see https://learn.microsoft.com/graph/errors
+ */
+export function assertRoomToCreate(deps: QuotaDeps, set: EntitySetModel, collection: EntityCollection, bytes: number): void {
+  const count = collection.count();
+  if (count >= deps.maxEntities) {
+    throw new GraphError('quotaLimitReached', `Insufficient storage: the entity set '${set.path}' already holds ${groupDigits(count)} entities, the most that --max-entities allows (${groupDigits(deps.maxEntities)}). ${ADVICE} --max-entities.`);
+  }
+  assertRoomFor(deps, bytes);
+}
+
+/**
+ * Refuses an update that grows the store past `--max-data-size`: `bytes` is the updated entity's stored size;
+ * the existing one is measured only when the store would otherwise be over (a shrinking PATCH always fits).
+ */
+export function assertRoomToUpdate(deps: QuotaDeps, existing: Entity, bytes: number): void {
+  if (deps.store.dataBytes() + bytes <= deps.maxDataBytes) return;
+  assertRoomFor(deps, bytes - storedBytes(JSON.stringify(existing)));
+}
+
+function assertRoomFor(deps: QuotaDeps, added: number): void {
+  const stored = deps.store.dataBytes();
+  if (added <= 0 || stored + added <= deps.maxDataBytes) return;
+  throw new GraphError(
+    'quotaLimitReached',
+    `Insufficient storage: this write would take the stored data to ${groupDigits(stored + added)} bytes, past the ${groupDigits(deps.maxDataBytes)} bytes that --max-data-size allows (${groupDigits(stored)} bytes are stored now). ${ADVICE} --max-data-size.`,
+  );
+}
+
+function reason(breach: ReturnType<typeof findBreach>): string | undefined {
+  return breach && `over a storage limit: ${breach.problem}; raise ${breach.flag}`;
+}
+
+/**
+ * At start-up: why the store's content (a data file, or the seed just applied) is over the limits, in one
+ * line, or undefined. Counts only: no entity is serialised.
+ */
+export function storeOverLimits(deps: QuotaDeps & Pick<AppDeps, 'graph'>): string | undefined {
+  const counts = deps.graph.model.entitySets.map((set) => [set.path, deps.store.collection(set.path).count()] as const);
+  return reason(findBreach(counts, deps.store.dataBytes(), deps));
+}
+
+/** Why `contents` (what a reset would store, e.g. the seed in every entity set) is over the limits, or undefined. */
+export function contentsOverLimits(contents: ReadonlyMap<string, readonly Entity[]>, limits: StorageLimits): string | undefined {
+  let bytes = 0;
+  for (const entities of contents.values()) for (const e of entities) bytes += storedBytes(JSON.stringify(e));
+  return reason(findBreach([...contents].map(([path, entities]) => [path, entities.length] as const), bytes, limits));
+}
