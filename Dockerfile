@@ -1,4 +1,7 @@
 # mockgraph sandbox: docker build -t mockgraph . && docker run -p 4000:4000 -v mockgraph-data:/data mockgraph
+# The container listens on every interface, so the admin API (reset, data listing, inspector) is locked unless
+# it gets a token: docker run -e MOCKGRAPH_ADMIN_TOKEN=a-long-random-secret -p 4000:4000 … mockgraph
+# Clients that reach it by a host name (not an IP address or localhost) need -e MOCKGRAPH_ALLOWED_HOSTS=that.name
 
 # Build stage: dev dependencies, the TypeScript build, then production dependencies only.
 FROM node:20-slim AS build

@@ -28,7 +28,8 @@ interface Started {
 function startServer(kind: Kind, seedFile: string | undefined): Promise<Started> {
   const args =
     kind === 'mockgraph'
-      ? [join(ROOT, 'bin', 'mockgraph.js'), 'serve', '--port', '0', '--quiet', ...(seedFile ? ['--seed', seedFile] : [])]
+      ? // The create rounds store tens of thousands of profiles: the default --max-entities would answer 507 on a fast machine.
+        [join(ROOT, 'bin', 'mockgraph.js'), 'serve', '--port', '0', '--quiet', '--max-entities', '10000000', '--max-data-size', '16gb', ...(seedFile ? ['--seed', seedFile] : [])]
       : [join(ROOT, 'scripts', 'run-ts.js'), join(ROOT, 'bench', 'baselines', kind === 'ceiling' ? 'bare-http.ts' : 'minimal-express.ts'), '0', seedFile ?? ''];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });

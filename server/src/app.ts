@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Express } from 'express';
+import { contentsOverLimits, storeOverLimits } from './graph/quota';
 import { requireBearerToken } from './http/auth';
 import { parseJsonBody, requireJsonBody } from './http/body';
 import { adminRouter, ADMIN_ROOT, seedEmptyCollections } from './http/admin';
@@ -8,6 +9,7 @@ import { graphCors } from './http/cors';
 import { RequestLog, recordRequests } from './http/request-log';
 import { graphErrorHandler } from './http/error-handler';
 import { assignRequestIds, limitUrlLength } from './http/headers';
+import { requireKnownHost } from './http/host-check';
 import { MAX_URL_LENGTH } from './http/server';
 import { matchGraphRoute, runGraphRoute } from './http/routes';
 import type { AppOptions } from './options';
@@ -17,11 +19,19 @@ import { resolveDeps } from './options';
 export function createApp(options: AppOptions = {}): Express {
   const deps = resolveDeps(options);
   seedEmptyCollections(deps);
+  // A seed or data file over the storage limits stops start-up rather than serving a store that refuses every write.
+  const storeOver = storeOverLimits(deps);
+  if (storeOver !== undefined) throw new Error(`the store is ${storeOver}`);
+  // A data file that keeps its own data was not seeded, but a reset would store the seed.
+  const seedOver = contentsOverLimits(new Map(deps.graph.model.entitySets.map((set) => [set.path, deps.seed])), deps);
+  if (seedOver !== undefined) throw new Error(`the seed is ${seedOver}`);
   const log = new RequestLog(deps.requestLogSize);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(assignRequestIds(deps));
+  // Before anything reads data: a request for a Host this server does not serve is a DNS-rebinding attempt.
+  app.use(requireKnownHost(deps));
   // The admin API comes before the request log: health checks and the inspector's polling are not Graph traffic.
   if (deps.admin) app.use(ADMIN_ROOT, adminRouter(deps, log));
   app.use(recordRequests(deps, log), limitUrlLength(MAX_URL_LENGTH));

@@ -1,6 +1,6 @@
 /** mockgraph's public surface: what the CLI, contract tests and embedding projects import. */
 export { createApp } from './app';
-export type { AppOptions } from './options';
+export type { AppOptions, RequestLogEntry } from './options';
 export { GRAPH_ERROR_CATALOG, GraphError } from './graph/errors';
 export type { GraphErrorCode } from './graph/errors';
 export { loadGraphDefinition } from './graph/registry';
@@ -9,7 +9,9 @@ export { VALIDATION_PROFILES, isValidationProfile } from './graph/validate';
 export type { ValidationProfile } from './graph/validate';
 export { normalizeTypeName } from './graph/model';
 export { createMemoryStore } from './store/memory-store';
-export type { Entity, EntityStore } from './store/store';
+export type { Entity, EntityCollection, EntityStore, StoreHealth } from './store/store';
+export { StoreUnavailableError, storedBytes } from './store/store';
+export type { StorageLimits } from './store/limits';
 export { AUTH_MODES, isAuthMode, mintAccessToken } from './graph/access-token';
 export type { AuthMode, AccessTokenClaims } from './graph/access-token';
 export { generateProfiles } from './seed/generate';

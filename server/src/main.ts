@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
-import { resolveSettings, serveHelp, SETTINGS } from './cli/settings';
+import { isLoopbackHost, resolveSettings, serveHelp, SETTINGS } from './cli/settings';
 import type { ServeSettings } from './cli/settings';
 import { mintAccessToken } from './graph/access-token';
 import type { AccessTokenClaims } from './graph/access-token';
@@ -61,6 +61,9 @@ function readConfig(explicit: string | undefined): { file: Record<string, unknow
 
 function readSeed(settings: ServeSettings): unknown[] {
   if (settings.seed === undefined) return [docExampleProfile(loadGraphDefinition())];
+  // A seed file far over the storage limit would only exhaust memory while being parsed.
+  const bytes = existsSync(settings.seed) ? statSync(settings.seed).size : 0;
+  if (bytes > settings.maxDataSize * 2) fail(`seed file ${settings.seed} is ${bytes} bytes, over twice the storage limit of ${settings.maxDataSize} bytes (raise it with --max-data-size)`);
   try {
     return seedRecords(JSON.parse(readFileSync(settings.seed, 'utf8')));
   } catch (err) {
@@ -75,7 +78,7 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createSqliteStore, DataFileError } = require('./store/sqlite-store') as typeof import('./store/sqlite-store');
   try {
-    return { store: createSqliteStore(path), where: `in the SQLite file ${path}` };
+    return { store: createSqliteStore(path, { maxEntities: settings.maxEntities, maxDataBytes: settings.maxDataSize }), where: `in the SQLite file ${path}` };
   } catch (err) {
     fail(err instanceof DataFileError ? err.message : String(err));
   }
@@ -99,6 +102,8 @@ function serve(argv: string[]): void {
   }
   const seed = readSeed(settings);
   const { store, where } = openStore(settings);
+  // On an address other machines can reach, the admin API (reset, data listing) needs a token.
+  const adminLocked = settings.admin && settings.adminToken === undefined && !isLoopbackHost(settings.host);
   let app;
   try {
     app = createApp({
@@ -109,9 +114,14 @@ function serve(argv: string[]): void {
       auth: settings.auth,
       jwtSecret: settings.jwtSecret,
       corsOrigins: settings.corsOrigin,
+      allowedHosts: settings.allowedHosts,
       pageSize: settings.pageSize,
       bodyLimitBytes: settings.bodyLimit,
+      maxEntities: settings.maxEntities,
+      maxDataBytes: settings.maxDataSize,
       admin: settings.admin,
+      adminToken: settings.adminToken,
+      adminLocked,
       chaos: {
         latency: settings.latency,
         failRate: settings.failRate,
@@ -130,7 +140,12 @@ function serve(argv: string[]): void {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
-    process.stdout.write(`mockgraph: serving http://${host}:${port}/beta/security/ipSecurityProfiles, data ${where}; inspector at http://${host}:${port}/_mockgraph/\n`);
+    const admin = !settings.admin
+      ? 'admin API off'
+      : adminLocked
+        ? `admin API locked on ${settings.host} (only /_mockgraph/health answers; set --admin-token or MOCKGRAPH_ADMIN_TOKEN to use it)`
+        : `inspector at http://${host}:${port}/_mockgraph/${settings.adminToken === undefined ? '' : ' (admin token required)'}`;
+    process.stdout.write(`mockgraph: serving http://${host}:${port}/beta/security/ipSecurityProfiles, data ${where}; ${admin}\n`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     store.close();

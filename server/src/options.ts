@@ -8,6 +8,7 @@ import type { Entity, EntityStore } from './store/store';
 import { prepareSeed } from './graph/seed';
 import { QueryCursors } from './odata/query/cursors';
 import { DEFAULT_PAGE_SIZE } from './odata/query/execute';
+import { EVALUATION_BUDGET_MS } from './odata/query/limits';
 
 /** What `createApp` accepts; every field has a default suited to offline development. */
 export interface AppOptions {
@@ -19,8 +20,20 @@ export interface AppOptions {
   auth?: AuthMode;
   /** With `auth: 'jwt'`: the HS256 secret that signatures are verified with (default: tokens are only decoded). */
   jwtSecret?: string;
-  /** Origins allowed by CORS (default: any origin). */
+  /** Origins allowed by CORS (default: loopback origins only, `http(s)://localhost|127.0.0.1|[::1]` on any port); `'*'` allows any. */
   corsOrigins?: readonly string[];
+  /** Extra `Host` header values answered besides loopback names and IP literals (`'*'`: any, no DNS-rebinding check). */
+  allowedHosts?: readonly string[];
+  /** The most entities one entity set may hold (default 100,000). */
+  maxEntities?: number;
+  /** The most stored JSON, in bytes, of all entity sets together (default 256 MiB). */
+  maxDataBytes?: number;
+  /** The evaluation time one query may spend before it is stopped with a 400 (default 1,000 ms). */
+  queryBudgetMs?: number;
+  /** When set, every admin route but /health needs `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Refuse admin routes but /health (the CLI sets this on a network address without an admin token). */
+  adminLocked?: boolean;
   /** The server-driven page size of collections (default 100). */
   pageSize?: number;
   /** The request-body size limit (default 1 MiB). */
@@ -45,6 +58,8 @@ export interface AppOptions {
   newId?: () => string;
   /** Where unexpected faults are reported (default: stderr). */
   logError?: (message: string) => void;
+  /** Where notable events (a reset of the data) are reported (default: stderr). */
+  logNotice?: (message: string) => void;
 }
 
 /** One finished request, as /_mockgraph/requests and the request log show it. */
@@ -70,9 +85,11 @@ export interface ChaosOptions {
 }
 
 /** Options with every default filled in, plus the loaded Graph definition. */
-export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwtSecret' | 'corsOrigins' | 'seed' | 'onRequest'>> {
+export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwtSecret' | 'corsOrigins' | 'seed' | 'onRequest' | 'adminToken'>> {
   publicOrigin: string | undefined;
   jwtSecret: string | undefined;
+  adminToken: string | undefined;
+  /** Explicit CORS origins; undefined means the loopback default. */
   corsOrigins: readonly string[] | undefined;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
   /** The validated seed, in stored form. */
@@ -83,6 +100,10 @@ export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwt
 
 /** The default body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The default bound on one entity set. */
+export const DEFAULT_MAX_ENTITIES = 100_000;
+/** The default bound on all stored JSON: 256 MiB. */
+export const DEFAULT_MAX_DATA_BYTES = 256 * 1024 * 1024;
 
 /** Fills in defaults; the only place they are decided. */
 export function resolveDeps(options: AppOptions = {}): AppDeps {
@@ -101,6 +122,12 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
     auth: options.auth ?? 'bearer',
     jwtSecret: options.jwtSecret,
     corsOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : undefined,
+    allowedHosts: options.allowedHosts ?? [],
+    maxEntities: options.maxEntities ?? DEFAULT_MAX_ENTITIES,
+    maxDataBytes: options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES,
+    adminToken: options.adminToken,
+    queryBudgetMs: options.queryBudgetMs ?? EVALUATION_BUDGET_MS,
+    adminLocked: options.adminLocked ?? false,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     publicOrigin: options.publicOrigin,
     now,
@@ -108,6 +135,7 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
     cursors: new QueryCursors(now),
     newId: options.newId ?? randomUUID,
     logError: options.logError ?? ((message) => process.stderr.write(message + '\n')),
+    logNotice: options.logNotice ?? ((message) => process.stderr.write(message + '\n')),
     graph,
   };
 }

@@ -12,7 +12,7 @@ describe('/_mockgraph admin API', () => {
     const app = testApp({ seed: [{ ...docExampleBody(), id: 'seeded' }] });
     await request(app).post(COLLECTION).set(AUTH).send(docExampleBody());
     await request(app).delete(`${COLLECTION}/seeded`).set(AUTH);
-    const reset = await request(app).post('/_mockgraph/reset');
+    const reset = await request(app).post('/_mockgraph/reset').set('Content-Type', 'application/json');
     expect(reset.body).toEqual({ profiles: 1 });
     const list = await request(app).get(COLLECTION).set(AUTH);
     expect(list.body.value.map((p: { id: string }) => p.id)).toEqual(['seeded']);

@@ -54,6 +54,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    mock?.closeAllConnections();
     mock?.close();
   });
 
@@ -70,7 +71,86 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
       expect(result.location).toBe(`${mockUrl}/beta/security/ipSecurityProfiles/${String(result.id)}`);
       expect(result.listed).toContain(result.id);
     } finally {
+      frontend.closeAllConnections();
       frontend.close();
+    }
+  });
+
+  test('a page on another site cannot reset the sandbox: neither an auto-submitted form nor a no-cors fetch', async () => {
+    await fetch(`${mockUrl}/beta/security/ipSecurityProfiles`, { method: 'POST', headers: { Authorization: 'Bearer x', 'Content-Type': 'application/json' }, body: JSON.stringify({ ...docExampleBody(), id: 'must-survive' }) });
+    const attack = `<!doctype html><meta charset="utf-8"><title>attack</title>
+<iframe name="sink"></iframe>
+<form id="f" method="POST" action="${mockUrl}/_mockgraph/reset" target="sink" enctype="text/plain"><input name='{"a":"' value='"}'></form>
+<pre id="out">running</pre>
+<script>
+(async () => {
+  document.getElementById('f').submit();
+  await fetch('${mockUrl}/_mockgraph/reset', { method: 'POST', mode: 'no-cors', body: '{}', headers: { 'Content-Type': 'text/plain' } }).catch(() => {});
+  await fetch('${mockUrl}/_mockgraph/reset', { method: 'POST', mode: 'no-cors' }).catch(() => {});
+  let read = 'blocked';
+  try { read = JSON.stringify(await (await fetch('${mockUrl}/_mockgraph/profiles')).json()); } catch (e) { read = 'blocked'; }
+  setTimeout(() => { document.getElementById('out').textContent = 'done:' + read; }, 500);
+})();
+</script>`;
+    // The attacking page is served from another host name, as a real third-party site would be.
+    const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(attack));
+    const siteUrl = (await listen(site)).replace('127.0.0.1', 'localhost');
+    try {
+      const page = await browser.newPage();
+      await page.goto(siteUrl);
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('out')?.textContent?.startsWith('done:') === true, undefined, { timeout: 10_000 });
+      expect(await page.textContent('#out')).toBe('done:blocked');
+      const list = (await (await fetch(`${mockUrl}/beta/security/ipSecurityProfiles/must-survive`, { headers: { Authorization: 'Bearer x' } })).json()) as { id?: string };
+      expect(list.id).toBe('must-survive');
+    } finally {
+      site.closeAllConnections();
+      site.close();
+    }
+  });
+
+  test('the inspector cannot be framed by another page (frame-ancestors none)', async () => {
+    const framing = `<!doctype html><meta charset="utf-8"><iframe id="victim" src="${mockUrl}/_mockgraph/"></iframe>`;
+    const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(framing));
+    const siteUrl = await listen(site);
+    try {
+      const page = await browser.newPage();
+      let timer: NodeJS.Timeout | undefined;
+      const blocked = new Promise<boolean>((resolve) => {
+        page.on('console', (m) => {
+          if (/frame-ancestors|Refused to frame/i.test(m.text())) resolve(true);
+        });
+        timer = setTimeout(() => resolve(false), 8_000);
+      }).finally(() => clearTimeout(timer));
+      await page.goto(siteUrl);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      const loaded = frame ? await frame.evaluate(() => (globalThis as unknown as PageGlobals).document.getElementById('reset') !== null).catch(() => false) : false;
+      expect(loaded).toBe(false);
+      expect(await blocked).toBe(true);
+    } finally {
+      site.closeAllConnections();
+      site.close();
+    }
+  });
+
+  test('with --admin-token the inspector asks for the token once, then shows data and resets', async () => {
+    const locked = createServer(testApp({ publicOrigin: undefined, adminToken: 'inspector-token-123', seed: [{ ...docExampleBody(), id: 'behind-the-token' }] }));
+    const url = await listen(locked);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${url}/_mockgraph/`);
+      await page.waitForSelector('#token-form:not([hidden])', { timeout: 10_000 });
+      await page.fill('#token', 'inspector-token-123');
+      await page.click('#token-form button[type=submit]');
+      await page.waitForSelector('text=behind-the-token', { timeout: 10_000 });
+      // A write through the API shows up at the next poll, because the revision changed.
+      await fetch(`${url}/beta/security/ipSecurityProfiles`, { method: 'POST', headers: { Authorization: 'Bearer x', 'Content-Type': 'application/json' }, body: JSON.stringify({ ...docExampleBody(), id: 'added-later' }) });
+      await page.waitForSelector('text=added-later', { timeout: 10_000 });
+      await page.click('#reset');
+      await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).document.getElementById('profiles')?.textContent?.includes('added-later'), undefined, { timeout: 10_000 });
+      expect(await page.textContent('#profile-count')).toBe('1');
+    } finally {
+      locked.closeAllConnections();
+      locked.close();
     }
   });
 

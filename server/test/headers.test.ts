@@ -60,6 +60,23 @@ describe('CORS', () => {
     for (const h of ['request-id', 'client-request-id', 'location', 'preference-applied']) expect(exposed).toContain(h);
   });
 
+  test.each(['http://localhost:5173', 'http://127.0.0.1:3000', 'http://[::1]:8080', 'https://localhost:4443', 'http://localhost'])('by default the loopback origin %s is allowed', async (origin) => {
+    const res = await request(testApp()).get(COLLECTION).set(AUTH).set('Origin', origin);
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+  });
+
+  test.each(['https://evil.example', 'http://localhost.evil.example', 'http://127.0.0.1.evil.example:3000', 'null'])('by default the origin %s gets no CORS allowance, and its preflight no permission to write', async (origin) => {
+    const res = await request(testApp()).get(COLLECTION).set(AUTH).set('Origin', origin);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await request(testApp()).options(COLLECTION).set('Origin', origin).set('Access-Control-Request-Method', 'DELETE').set('Access-Control-Request-Headers', 'authorization');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test("'*' allows any origin, as an explicit opt-in", async () => {
+    const res = await request(testApp({ corsOrigins: ['*'] })).get(COLLECTION).set(AUTH).set('Origin', 'https://anywhere.example');
+    expect(res.headers['access-control-allow-origin']).toBe('https://anywhere.example');
+  });
+
   test('allowed origins are configurable', async () => {
     const app = testApp({ corsOrigins: ['https://app.example'] });
     const ok = await request(app).get(COLLECTION).set(AUTH).set('Origin', 'https://app.example');

@@ -25,7 +25,7 @@ export const TEST_ORIGIN = 'https://mockgraph.test';
 
 /** An app with a fixed clock, predictable ids and a fixed link origin. */
 export function testApp(options: AppOptions = {}) {
-  return createApp({ now: () => FIXED_NOW, newId: sequentialIds(), logError: () => {}, publicOrigin: TEST_ORIGIN, ...options });
+  return createApp({ now: () => FIXED_NOW, newId: sequentialIds(), logError: () => {}, logNotice: () => {}, publicOrigin: TEST_ORIGIN, ...options });
 }
 
 /** The request body of the documentation page's create example, parsed from the contract fixture. */

@@ -49,7 +49,34 @@ describe('--auth jwt', () => {
     expect(res.body.error.message).toContain('personal Microsoft accounts');
   });
 
+  test('a personal-account tenant id in any case is 403', async () => {
+    const res = await request(app()).get(COLLECTION).set(bearer(token({ scp: 'SecurityEvents.Read.All', tid: PERSONAL_ACCOUNT_TENANT.toUpperCase() })));
+    expect(res.status).toBe(403);
+  });
+
+  test.each([
+    ['no exp', { exp: undefined }, 'has no expiry'],
+    ['a string exp', { exp: String(NOW + 3600) }, 'exp claim is not a number'],
+    ['a string nbf', { nbf: '0' }, 'nbf claim is not a number'],
+    ['an object exp', { exp: { value: NOW + 3600 } }, 'exp claim is not a number'],
+  ])('a token with %s is 401', async (_name, claims, message) => {
+    const res = await request(app()).get(COLLECTION).set(bearer(token({ scp: 'SecurityEvents.Read.All', ...claims })));
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain(message);
+  });
+
   describe('with a shared secret', () => {
+    test('a signature in a non-canonical base64url form is 401 (padding, standard alphabet, trailing bits)', async () => {
+      const good = token({ scp: 'SecurityEvents.Read.All' }, 'shh');
+      const [h, p, sig = ''] = good.split('.');
+      const last = sig.slice(-1);
+      const sibling = 'AEIMQUYcgkosw048'.includes(last) ? 'AEIMQUYcgkosw048'['AEIMQUYcgkosw048'.indexOf(last) ^ 1] : last;
+      const variants = [`${sig}=`, Buffer.from(sig, 'base64url').toString('base64'), `${sig.slice(0, -1)}${String.fromCharCode(last.charCodeAt(0) + 1)}`, `${sig.slice(0, -1)}${sibling ?? last}`]
+        .filter((v) => v !== sig && Buffer.from(v, 'base64url').equals(Buffer.from(sig, 'base64url')));
+      expect(variants.length).toBeGreaterThan(0);
+      for (const v of variants) expect((await request(testApp({ auth: 'jwt', jwtSecret: 'shh' })).get(COLLECTION).set(bearer(`${h}.${p}.${v}`))).status).toBe(401);
+    });
+
     const signed = () => testApp({ auth: 'jwt', jwtSecret: 'shh' });
 
     test('an HS256 token signed with the secret passes', async () => {

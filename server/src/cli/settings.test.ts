@@ -11,7 +11,8 @@ describe('resolveSettings', () => {
   test('defaults', () => {
     expect(resolve()).toEqual({
       port: 4000, host: '127.0.0.1', auth: 'bearer', jwtSecret: undefined, validation: 'doc', seed: undefined, data: undefined, latency: undefined,
-      failRate: 0, throttle: undefined, randomSeed: undefined, corsOrigin: [], pageSize: 100, bodyLimit: 1048576, admin: true, quiet: false,
+      failRate: 0, throttle: undefined, randomSeed: undefined, corsOrigin: [], allowedHosts: [], pageSize: 100, bodyLimit: 1048576,
+      maxEntities: 100000, maxDataSize: 268435456, admin: true, adminToken: undefined, quiet: false,
     });
   });
 
@@ -35,8 +36,26 @@ describe('resolveSettings', () => {
     [{}, { MOCKGRAPH_FAIL_RATE: '2' }, undefined, 'MOCKGRAPH_FAIL_RATE must be a probability from 0 to 1'],
     [{}, {}, { latency: '300-50' }, 'mockgraph.config.json: "latency" must be MIN-MAX milliseconds'],
     [{ throttle: '10' }, {}, undefined, '--throttle must be N/SECONDS'],
+    [{ 'jwt-secret': 's3cret' }, {}, undefined, "a JWT secret is set but --auth is 'bearer'"],
+    [{ auth: 'jwt' }, { MOCKGRAPH_JWT_SECRET: '' }, undefined, 'MOCKGRAPH_JWT_SECRET is set but empty'],
+    [{ 'jwt-secret': ' ', auth: 'jwt' }, {}, undefined, '--jwt-secret must not be empty'],
+    [{}, { MOCKGRAPH_ADMIN_TOKEN: '' }, undefined, 'MOCKGRAPH_ADMIN_TOKEN is set but empty'],
+    [{ 'admin-token': 'short' }, {}, undefined, '--admin-token must be at least 12 characters long'],
+    [{ 'cors-origin': ['notaurl'] }, {}, undefined, "--cors-origin must be origins such as https://app.example or http://localhost:3000 (scheme, host and port only), or '*'; 'notaurl' is not one"],
+    [{ 'cors-origin': ['https://app.example/path'] }, {}, undefined, "'https://app.example/path' is not one"],
+    [{ 'cors-origin': [','] }, {}, undefined, '--cors-origin must name at least one origin'],
+    [{}, {}, { corsOrigin: 'ftp://files.example' }, 'mockgraph.config.json: "corsOrigin" must be origins'],
+    [{ 'allowed-hosts': 'evil example' }, {}, undefined, "--allowed-hosts must be host names such as sandbox.internal"],
+    [{ 'max-entities': '0' }, {}, undefined, '--max-entities must be an integer from 1 to 10000000'],
+    [{ 'max-data-size': '20gb' }, {}, undefined, '--max-data-size must be a size from 1kb to 16gb'],
   ])('%j %j %j is refused: %s', (flags, env, file, message) => {
     expect(() => resolve(flags, env, file)).toThrow(message);
+  });
+
+  test('origins are normalised, sizes take units up to gb, and secrets never appear in a message', () => {
+    const s = resolve({ 'cors-origin': ['HTTPS://App.Example:443/, http://localhost:3000', '*'], 'max-data-size': '2gb', 'allowed-hosts': 'Sandbox.Internal,*.ci.example' });
+    expect(s).toMatchObject({ corsOrigin: ['https://app.example', 'http://localhost:3000', '*'], maxDataSize: 2 * 1024 ** 3, allowedHosts: ['sandbox.internal', '*.ci.example'] });
+    expect(() => resolve({ 'admin-token': 'tiny-secret' })).toThrow(/^--admin-token must be at least 12 characters long$/);
   });
 
   test('--help lists every flag with its default and variable', () => {

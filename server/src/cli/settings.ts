@@ -17,9 +17,13 @@ export interface ServeSettings {
   throttle: { limit: number; seconds: number } | undefined;
   randomSeed: number | undefined;
   corsOrigin: string[];
+  allowedHosts: string[];
   pageSize: number;
   bodyLimit: number;
+  maxEntities: number;
+  maxDataSize: number;
   admin: boolean;
+  adminToken: string | undefined;
   quiet: boolean;
 }
 
@@ -32,6 +36,8 @@ interface Setting<K extends keyof ServeSettings = keyof ServeSettings> {
   description: string;
   default: ServeSettings[K];
   shownDefault: string;
+  /** A credential: an empty value is an error (never "unset"), and no message repeats it. */
+  secret?: boolean;
   /** Turns text into the value; throws an Error whose message is the reason. */
   parse(raw: string): ServeSettings[K];
 }
@@ -80,15 +86,50 @@ function rate(raw: string): number {
   return p;
 }
 
-function bytes(raw: string): number {
-  const m = /^(\d+)(b|kb|mb)?$/i.exec(raw.trim());
-  const n = Number(m?.[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 }[(m?.[2] ?? 'b').toLowerCase() as 'b'] ?? 1);
-  if (!m || n < 1024 || n > 64 * 1024 * 1024) throw new Error(`must be a size from 1kb to 64mb (e.g. 1mb, 512kb), got '${raw}'`);
-  return n;
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size such as `512kb`, `1mb` or `2gb` (binary units), within the given bounds. */
+function size(min: number, max: number, shown: string) {
+  return (raw: string): number => {
+    const m = /^(\d+)(b|kb|mb|gb)?$/i.exec(raw.trim());
+    const n = Number(m?.[1]) * (UNITS[(m?.[2] ?? 'b').toLowerCase()] ?? 1);
+    if (!m || n < min || n > max) throw new Error(`must be a size from ${shown} (e.g. 1mb, 512kb), got '${raw}'`);
+    return n;
+  };
 }
 
+/** The secret itself never appears in a message. */
+function secret(minLength: number) {
+  return (raw: string): string => {
+    if (raw.trim().length < minLength) throw new Error(minLength <= 1 ? 'must not be empty' : `must be at least ${minLength} characters long`);
+    return raw;
+  };
+}
+
+/** `scheme://host[:port]`, as browsers send it in Origin (normalised: lower case, no default port); `*` for any. */
 function origins(raw: string): string[] {
-  return raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('must name at least one origin, such as https://app.example');
+  return list.map((o) => {
+    if (o === '*') return o;
+    const bare = o.replace(/\/$/, '');
+    let origin: string | undefined;
+    try {
+      origin = /^https?:\/\/[^/?#@\s]+$/i.test(bare) ? new URL(bare).origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined || origin === 'null') throw new Error(`must be origins such as https://app.example or http://localhost:3000 (scheme, host and port only), or '*'; '${o}' is not one`);
+    return origin;
+  });
+}
+
+/** Host names (optionally with a port) the server answers to besides loopback and IP literals; `*` for any. */
+function hosts(raw: string): string[] {
+  const list = raw.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) throw new Error('must name at least one host, such as sandbox.internal');
+  for (const h of list) if (h !== '*' && !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(h)) throw new Error(`must be host names such as sandbox.internal or *.example.test, or '*'; '${h}' is not one`);
+  return list;
 }
 
 function define<K extends keyof ServeSettings>(s: Setting<K>): Setting {
@@ -100,7 +141,7 @@ export const SETTINGS: readonly Setting[] = [
   define({ key: 'port', flag: 'port', env: 'MOCKGRAPH_PORT', valueName: 'N', description: 'the TCP port (PORT is read too)', default: 4000, shownDefault: '4000', parse: integer(0, 65535) }),
   define({ key: 'host', flag: 'host', env: 'MOCKGRAPH_HOST', valueName: 'ADDR', description: 'the address to listen on (0.0.0.0 for every interface)', default: '127.0.0.1', shownDefault: '127.0.0.1', parse: text }),
   define({ key: 'auth', flag: 'auth', env: 'MOCKGRAPH_AUTH', valueName: AUTH_MODES.join('|'), description: 'bearer: any token; jwt: a JWT with SecurityEvents permissions; off: none', default: 'bearer', shownDefault: 'bearer', parse: oneOf(AUTH_MODES, isAuthMode) }),
-  define({ key: 'jwtSecret', flag: 'jwt-secret', env: 'MOCKGRAPH_JWT_SECRET', valueName: 'SECRET', description: 'with --auth jwt: verify HS256 signatures with this secret', default: undefined, shownDefault: 'none (tokens are decoded, not verified)', parse: text }),
+  define({ key: 'jwtSecret', flag: 'jwt-secret', env: 'MOCKGRAPH_JWT_SECRET', valueName: 'SECRET', description: 'with --auth jwt: verify HS256 signatures with this secret', default: undefined, shownDefault: 'none (tokens are decoded, not verified)', secret: true, parse: secret(1) }),
   define({ key: 'validation', flag: 'validation', env: 'MOCKGRAPH_VALIDATION', valueName: VALIDATION_PROFILES.join('|'), description: "doc: the page's create contract; metadata: Graph's metadata (open type)", default: 'doc', shownDefault: 'doc', parse: oneOf(VALIDATION_PROFILES, isValidationProfile) }),
   define({ key: 'seed', flag: 'seed', env: 'MOCKGRAPH_SEED', valueName: 'FILE', description: 'start with these profiles (a JSON array or a Graph collection response)', default: undefined, shownDefault: "the doc example's profile", parse: text }),
   define({ key: 'data', flag: 'data', env: 'MOCKGRAPH_DATA', valueName: 'FILE', description: 'keep the data in this SQLite file, across restarts', default: undefined, shownDefault: 'in memory', parse: text }),
@@ -108,10 +149,14 @@ export const SETTINGS: readonly Setting[] = [
   define({ key: 'failRate', flag: 'fail-rate', env: 'MOCKGRAPH_FAIL_RATE', valueName: 'P', description: 'answer this share of Graph requests with 503 or 504 and Retry-After', default: 0, shownDefault: '0', parse: rate }),
   define({ key: 'throttle', flag: 'throttle', env: 'MOCKGRAPH_THROTTLE', valueName: 'N/SECONDS', description: "answer 429 with Retry-After past N requests per SECONDS per client (its token's app id, else its token)", default: undefined, shownDefault: 'none', parse: throttle }),
   define({ key: 'randomSeed', flag: 'random-seed', env: 'MOCKGRAPH_RANDOM_SEED', valueName: 'S', description: 'seed for --fail-rate and --latency, so a run can be reproduced', default: undefined, shownDefault: 'random', parse: integer(0, 2 ** 31 - 1) }),
-  define({ key: 'corsOrigin', flag: 'cors-origin', env: 'MOCKGRAPH_CORS_ORIGIN', valueName: 'ORIGINS', description: 'comma-separated origins CORS allows (repeatable)', default: [], shownDefault: 'any origin', parse: origins }),
+  define({ key: 'corsOrigin', flag: 'cors-origin', env: 'MOCKGRAPH_CORS_ORIGIN', valueName: 'ORIGINS', description: "comma-separated origins CORS allows (repeatable); '*' for any origin", default: [], shownDefault: 'loopback origins (http(s)://localhost, 127.0.0.1, [::1], any port)', parse: origins }),
+  define({ key: 'allowedHosts', flag: 'allowed-hosts', env: 'MOCKGRAPH_ALLOWED_HOSTS', valueName: 'HOSTS', description: "Host header names answered besides loopback names and IP addresses (DNS-rebinding defence); '*' for any", default: [], shownDefault: 'none', parse: hosts }),
   define({ key: 'pageSize', flag: 'page-size', env: 'MOCKGRAPH_PAGE_SIZE', valueName: 'N', description: 'server-driven page size of collections', default: 100, shownDefault: '100', parse: integer(1, 1000) }),
-  define({ key: 'bodyLimit', flag: 'body-limit', env: 'MOCKGRAPH_BODY_LIMIT', valueName: 'SIZE', description: 'the largest request body accepted (413 beyond)', default: 1024 * 1024, shownDefault: '1mb', parse: bytes }),
+  define({ key: 'bodyLimit', flag: 'body-limit', env: 'MOCKGRAPH_BODY_LIMIT', valueName: 'SIZE', description: 'the largest request body accepted (413 beyond)', default: 1024 * 1024, shownDefault: '1mb', parse: size(1024, 64 * 1024 ** 2, '1kb to 64mb') }),
+  define({ key: 'maxEntities', flag: 'max-entities', env: 'MOCKGRAPH_MAX_ENTITIES', valueName: 'N', description: 'the most entities one entity set holds (507 quotaLimitReached beyond)', default: 100_000, shownDefault: '100000', parse: integer(1, 10_000_000) }),
+  define({ key: 'maxDataSize', flag: 'max-data-size', env: 'MOCKGRAPH_MAX_DATA_SIZE', valueName: 'SIZE', description: 'the most stored JSON of all entity sets together (507 quotaLimitReached beyond)', default: 256 * 1024 ** 2, shownDefault: '256mb', parse: size(1024, 16 * 1024 ** 3, '1kb to 16gb') }),
   define({ key: 'admin', flag: 'admin', env: 'MOCKGRAPH_ADMIN', valueName: 'true|false', description: 'serve the admin API and inspector page under /_mockgraph', default: true, shownDefault: 'true', parse: boolean }),
+  define({ key: 'adminToken', flag: 'admin-token', env: 'MOCKGRAPH_ADMIN_TOKEN', valueName: 'TOKEN', description: 'admin routes (all but /health) need Authorization: Bearer TOKEN; required to use them on a non-loopback --host', default: undefined, shownDefault: 'none (admin open on loopback, locked elsewhere)', secret: true, parse: secret(12) }),
   define({ key: 'quiet', flag: 'quiet', env: 'MOCKGRAPH_QUIET', valueName: '', description: 'no request log (one JSON line per request otherwise)', default: false, shownDefault: 'false', parse: boolean }),
 ];
 
@@ -132,6 +177,8 @@ export function resolveSettings(inputs: SettingInputs): ServeSettings {
   for (const s of SETTINGS) {
     const flag = inputs.flags[s.flag];
     const env = inputs.env[s.env] ?? (s.key === 'port' ? inputs.env.PORT : undefined);
+    // An empty credential fails closed: it is refused, not read as "no secret".
+    if (s.secret && env === '' && flag === undefined) throw new Error(`${s.env} is set but empty`);
     const fromFile = inputs.file?.[s.key];
     let raw: string | undefined;
     let where = '';
@@ -155,7 +202,19 @@ export function resolveSettings(inputs: SettingInputs): ServeSettings {
       throw new Error(`${where} ${(err as Error).message}`);
     }
   }
-  return out as unknown as ServeSettings;
+  return checkCombination(out as unknown as ServeSettings);
+}
+
+/** Settings that are valid alone but fail open together are refused. */
+function checkCombination(s: ServeSettings): ServeSettings {
+  if (s.jwtSecret !== undefined && s.auth !== 'jwt') throw new Error(`a JWT secret is set but --auth is '${s.auth}': add --auth jwt, or remove the secret`);
+  return s;
+}
+
+/** True for addresses only this machine can reach (the admin API is open there without a token). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
 }
 
 /** The `--help` text of `mockgraph serve`, defaults included. */

@@ -30,7 +30,13 @@ export const PERSONAL_ACCOUNT_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 const invalid = (why: string) => new GraphError('InvalidAuthenticationToken', `Access token validation failure. ${why}`);
 
+/** True for canonical unpadded base64url: only its alphabet, and the text re-encodes to itself. @see RFC 7515 §2 */
+function isCanonicalBase64url(segment: string): boolean {
+  return /^[A-Za-z0-9_-]*$/.test(segment) && segment.length % 4 !== 1 && Buffer.from(segment, 'base64url').toString('base64url') === segment;
+}
+
 function decodeSegment(segment: string, what: string): Record<string, unknown> {
+  if (!isCanonicalBase64url(segment)) throw invalid(`The token's ${what} is not canonical base64url.`);
   try {
     const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
@@ -57,15 +63,23 @@ export function readAccessToken(token: string, options: { secret?: string; now: 
   if (options.secret !== undefined) {
     if (header.alg !== 'HS256') throw invalid(`The token's algorithm '${String(header.alg)}' is not accepted; this server verifies HS256 signatures.`);
     const expected = sign(`${headerPart}.${payloadPart}`, options.secret);
+    // A lenient decoder maps many texts to one signature; only the canonical encoding is accepted.
+    if (!isCanonicalBase64url(signaturePart)) throw invalid('The token signature is not canonical base64url.');
     const actual = Buffer.from(signaturePart, 'base64url');
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalid('The token signature is invalid.');
   }
   const nowSeconds = options.now.getTime() / 1000;
-  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)) {
-    throw new GraphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
-  }
-  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw invalid('The token is not valid yet (nbf is in the future).');
+  if (claims.exp === undefined) throw invalid('The token has no expiry (exp); access tokens must expire.');
+  if (!isNumericDate(claims.exp)) throw invalid('The token\'s exp claim is not a number of seconds.');
+  if (claims.nbf !== undefined && !isNumericDate(claims.nbf)) throw invalid('The token\'s nbf claim is not a number of seconds.');
+  if (claims.exp <= nowSeconds) throw new GraphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+  if (claims.nbf !== undefined && claims.nbf > nowSeconds) throw invalid('The token is not valid yet (nbf is in the future).');
   return claims;
+}
+
+/** A JWT NumericDate: a finite number of seconds. @see RFC 7519 §2 */
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 /** Every permission a token grants: its delegated scopes and its application roles. */
@@ -77,7 +91,7 @@ export function grantedPermissions(claims: AccessTokenClaims): Set<string> {
 
 /** 403 unless the token grants one of `anyOf`, and it is not a personal account's. */
 export function assertPermission(claims: AccessTokenClaims, anyOf: readonly string[], operation: string): void {
-  if (claims.tid === PERSONAL_ACCOUNT_TENANT) {
+  if (typeof claims.tid === 'string' && claims.tid.toLowerCase() === PERSONAL_ACCOUNT_TENANT) {
     throw new GraphError('Forbidden', 'This API is not supported for personal Microsoft accounts (the page lists "Delegated (personal Microsoft account): Not supported").');
   }
   const granted = grantedPermissions(claims);

@@ -5,7 +5,7 @@
 export const GRAPH_ERROR_CATALOG = {
   BadRequest: { status: 400, when: 'Malformed JSON, a body without Content-Type, a body that breaks the schema, an unknown path segment or version.' },
   InvalidAuthenticationToken: { status: 401, when: 'No Authorization header ("Access token is empty."), a scheme other than Bearer, or an empty token; with WWW-Authenticate: Bearer.' },
-  Forbidden: { status: 403, when: 'With --auth jwt: the token lacks the permission the operation needs (named in the message), or it is a personal Microsoft account token, which the page does not support.' },
+  Forbidden: { status: 403, when: 'With --auth jwt: the token lacks the permission the operation needs (named in the message), or it is a personal Microsoft account token, which the page does not support. On the admin API: a cross-site request, or the admin API is locked (no --admin-token on a network address).' },
   ResourceNotFound: { status: 404, when: 'No entity has the id in the URL.' },
   MethodNotAllowed: { status: 405, when: 'A method the addressed resource does not support; the Allow header lists the ones it does.' },
   NotAcceptable: { status: 406, when: 'An Accept header that admits no JSON response.' },
@@ -16,7 +16,8 @@ export const GRAPH_ERROR_CATALOG = {
   RequestHeaderFieldsTooLarge: { status: 431, when: 'Request headers larger than 64 KiB in all (answered by the HTTP server before any routing).' },
   TooManyRequests: { status: 429, when: 'With --throttle N/SECONDS: a client (by its token\'s app id, else its token) sent more than N requests in the window; Retry-After says when to retry.' },
   InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to its log (stderr) under the request-id, never to the client.' },
-  ServiceUnavailable: { status: 503, when: 'With --fail-rate P: a simulated outage, with Retry-After.' },
+  ServiceUnavailable: { status: 503, when: 'The data file was deleted or replaced while the server runs (writes are refused rather than acknowledged and lost), or with --fail-rate P a simulated outage; with Retry-After.' },
+  quotaLimitReached: { status: 507, when: 'A write that would take an entity set past --max-entities or all stored JSON past --max-data-size; nothing is changed.' },
   GatewayTimeout: { status: 504, when: 'With --fail-rate P: a simulated upstream timeout, with Retry-After.' },
 } as const satisfies Record<string, { status: number; when: string }>;
 

@@ -1,20 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
+import { STORE_UNAVAILABLE_RETRY_AFTER_SECONDS, writeToStore } from '../graph/entity-operations';
 import { GraphError } from '../graph/errors';
 import { applySeed } from '../graph/seed';
 import type { AppDeps } from '../options';
 import { packageRoot } from '../package-root';
+import type { Entity } from '../store/store';
+import { ADMIN_SECURITY_HEADERS, INSPECTOR_CSP, refuseCrossSite, requireAdminAccess } from './admin-guard';
+import { HEADER } from './headers';
 import type { RequestLog } from './request-log';
 import { send } from './respond';
 
 /** Where the admin API lives: outside every Graph version root. */
 export const ADMIN_ROOT = '/_mockgraph';
+/** The largest page of `/_mockgraph/profiles`. */
+export const MAX_ADMIN_PAGE = 500;
 
-/** The inspector page, read once. */
-function inspectorPage(): string {
-  return readFileSync(join(packageRoot(), 'server', 'static', 'inspector.html'), 'utf8');
+/** The inspector's files, read once: name → [content type, text]. */
+function inspectorFiles(): Map<string, [string, string]> {
+  const dir = join(packageRoot(), 'server', 'static');
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  return new Map([
+    ['/', ['text/html; charset=utf-8', read('inspector.html')]],
+    ['/inspector.js', ['text/javascript; charset=utf-8', read('inspector.js')]],
+    ['/inspector.css', ['text/css; charset=utf-8', read('inspector.css')]],
+  ]);
 }
 
 /** Seeds every empty collection (at start-up: a data file that holds profiles keeps them). */
@@ -24,47 +36,100 @@ export function seedEmptyCollections(deps: AppDeps): number {
   return n;
 }
 
-/** Puts every collection back to the seed and forgets every paging snapshot. */
+/** Puts every collection back to the seed in one atomic step and forgets every paging snapshot. */
 export function resetToSeed(deps: AppDeps): number {
-  deps.store.clear();
+  const contents = new Map<string, readonly Entity[]>(deps.graph.model.entitySets.map((set) => [set.path, deps.seed]));
+  writeToStore(() => deps.store.reset(contents));
   deps.cursors.clear();
-  return seedEmptyCollections(deps);
+  return deps.seed.length * contents.size;
 }
 
-/** `/_mockgraph`: health, reset, recent requests, stored profiles and the inspector page. No token needed. */
+/** A non-negative integer query parameter with a default and a ceiling, or a Graph 400. */
+function intParam(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new GraphError('BadRequest', `${name} must be an integer from ${min} to ${max}, got '${String(raw).slice(0, 50)}'.`);
+  return n;
+}
+
+/** One page of stored entities across the entity sets, in store order, without copying the rest. */
+function pageOfEntities(deps: AppDeps, offset: number, limit: number): { value: Entity[]; total: number } {
+  const value: Entity[] = [];
+  let total = 0;
+  for (const set of deps.graph.model.entitySets) {
+    const collection = deps.store.collection(set.path);
+    const count = collection.count();
+    if (value.length < limit && offset < total + count) {
+      let index = total;
+      for (const e of collection.values()) {
+        if (index++ < offset) continue;
+        if (value.length >= limit) break;
+        value.push(e);
+      }
+    }
+    total += count;
+  }
+  return { value, total };
+}
+
+/**
+ * `/_mockgraph`: health (always open, for container health checks) and the inspector's static files; behind
+ * the admin guard, reset, recent requests and stored profiles page by page.
+ */
 export function adminRouter(deps: AppDeps, log: RequestLog): Router {
   const router = express.Router();
   const started = Date.now();
-  const page = inspectorPage();
-  const profiles = () => deps.graph.model.entitySets.flatMap((set) => [...deps.store.collection(set.path).values()]);
+  const files = inspectorFiles();
+  const total = () => deps.graph.model.entitySets.reduce((n, set) => n + deps.store.collection(set.path).count(), 0);
 
-  router.get('/', (_req, res) => {
-    res.setHeader('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
-    res.type('html').send(page);
+  router.use((_req, res, next) => {
+    for (const [name, value] of Object.entries(ADMIN_SECURITY_HEADERS)) res.setHeader(name, value);
+    next();
   });
   router.get('/health', (_req, res) => {
-    let ready = true;
-    let count = 0;
-    try {
-      count = profiles().length;
-    } catch {
-      ready = false;
-    }
-    send(res, { status: ready ? 200 : 503, json: { status: ready ? 'ok' : 'unavailable', live: true, ready, store: deps.storeDescription, profiles: count, uptimeSeconds: Math.round((Date.now() - started) / 1000) } });
+    const health = deps.store.health();
+    send(res, {
+      status: health.ready ? 200 : 503,
+      headers: health.ready ? {} : { [HEADER.retryAfter]: String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      json: {
+        status: health.ready ? 'ok' : 'unavailable',
+        live: true,
+        ready: health.ready,
+        ...(health.reason === undefined ? {} : { reason: health.reason }),
+        store: deps.storeDescription,
+        profiles: total(),
+        revision: deps.store.revision(),
+        requests: log.total(),
+        uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      },
+    });
   });
-  router.post('/reset', (_req, res) => {
-    send(res, { status: 200, json: { profiles: resetToSeed(deps) } });
+  // The inspector's files hold no data: they load without the token and ask for it when the API wants it.
+  for (const [path, [type, text]] of files) {
+    router.get(path, (_req, res) => {
+      if (path === '/') res.setHeader(HEADER.contentSecurityPolicy, INSPECTOR_CSP);
+      res.setHeader(HEADER.contentType, type);
+      res.end(text);
+    });
+  }
+  router.use(requireAdminAccess(deps));
+  router.post('/reset', refuseCrossSite(), (req, res) => {
+    const profiles = resetToSeed(deps);
+    deps.logNotice(`mockgraph: reset: every entity set put back to the seed (${profiles} entities) by ${req.socket.remoteAddress ?? 'unknown'}, request-id ${String(res.getHeader(HEADER.requestId))}`);
+    send(res, { status: 200, json: { profiles } });
   });
   router.get('/requests', (req, res) => {
-    const limit = Number(req.query.limit ?? 50);
-    if (!Number.isInteger(limit) || limit < 1) throw new GraphError('BadRequest', `limit must be a positive integer, got '${String(req.query.limit)}'.`);
-    send(res, { status: 200, json: { value: log.recent(limit) } });
+    send(res, { status: 200, json: { value: log.recent(intParam(req, 'limit', 50, 1, log.capacity)), total: log.total() } });
   });
-  router.get('/profiles', (_req, res) => {
-    send(res, { status: 200, json: { value: profiles() } });
+  router.get('/profiles', (req, res) => {
+    const limit = intParam(req, 'limit', 50, 1, MAX_ADMIN_PAGE);
+    const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const page = pageOfEntities(deps, offset, limit);
+    send(res, { status: 200, json: { ...page, offset, limit, revision: deps.store.revision() } });
   });
   router.all('/{*rest}', (req) => {
-    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path}: try /health, /reset, /requests, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
+    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
   });
   return router;
 }

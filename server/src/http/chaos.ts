@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
 import { HEADER } from './headers';
+
+/** How many clients the throttle remembers at once (least recently seen go first). */
+export const MAX_THROTTLED_CLIENTS = 10_000;
 
 /** Who a request comes from, for throttling: the token's app id (`appid`/`azp`) when it is a JWT, else the token. */
 export function clientKey(authorization: string | undefined): string {
@@ -16,7 +20,8 @@ export function clientKey(authorization: string | undefined): string {
       // not a JWT: the token itself is the key
     }
   }
-  return `token:${token}`;
+  // A digest, so that the throttle's memory does not grow with the size of the tokens clients send.
+  return `token:${createHash('sha256').update(token).digest('base64url')}`;
 }
 
 /**
@@ -25,16 +30,18 @@ export function clientKey(authorization: string | undefined): string {
  */
 export function throttleClients(deps: AppDeps): RequestHandler {
   const throttle = deps.chaos.throttle;
+  // A Map keeps insertion order: re-inserting a client on every request makes the first key the least recently seen.
   const windows = new Map<string, { start: number; count: number }>();
   return (req, _res, next) => {
     if (!throttle) return next();
     const now = deps.now().getTime();
     const key = clientKey(req.get(HEADER.authorization));
     let w = windows.get(key);
-    if (!w || now - w.start >= throttle.seconds * 1000) {
-      if (windows.size > 10_000) windows.clear();
-      windows.set(key, (w = { start: now, count: 0 }));
-    }
+    if (w) windows.delete(key);
+    if (!w || now - w.start >= throttle.seconds * 1000) w = { start: now, count: 0 };
+    windows.set(key, w);
+    // A flood of new keys evicts the least recently seen clients, never the windows of active ones.
+    while (windows.size > MAX_THROTTLED_CLIENTS) windows.delete(windows.keys().next().value as string);
     w.count++;
     if (w.count > throttle.limit) {
       const retryAfter = Math.max(1, Math.ceil((w.start + throttle.seconds * 1000 - now) / 1000));

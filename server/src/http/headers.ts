@@ -24,6 +24,14 @@ export const HEADER = {
   odataEntityId: 'OData-EntityId',
   prefer: 'Prefer',
   wwwAuthenticate: 'WWW-Authenticate',
+  host: 'Host',
+  origin: 'Origin',
+  secFetchSite: 'Sec-Fetch-Site',
+  contentSecurityPolicy: 'Content-Security-Policy',
+  contentTypeOptions: 'X-Content-Type-Options',
+  frameOptions: 'X-Frame-Options',
+  referrerPolicy: 'Referrer-Policy',
+  cacheControl: 'Cache-Control',
 } as const;
 
 /** Gives every response a fresh `request-id`, echoes or creates `client-request-id`, and states `OData-Version`. */

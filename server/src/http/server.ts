@@ -10,6 +10,9 @@ export const MAX_URL_LENGTH = 8192;
 /** All request headers together, at most (Node's default is 16 KiB; a long URL must reach the 414 check). */
 export const MAX_HEADER_BYTES = 64 * 1024;
 
+/** The most connections served at once; more are refused by the socket layer until some close. */
+export const MAX_CONNECTIONS = 1024;
+
 /** Timeouts against slow clients. */
 export interface ServerTimeouts {
   /** Headers must arrive within this (ms). */
@@ -38,6 +41,7 @@ function rawGraphError(status: number, code: string, message: string): string {
 export function createMockServer(app: Express, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): Server {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...timeouts }, app);
   server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  server.maxConnections = MAX_CONNECTIONS;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (err.code !== 'HPE_HEADER_OVERFLOW' && !String(err.code).startsWith('HPE_'))) {
       socket.destroy();
