@@ -16,8 +16,12 @@ export interface IndexContent {
   readonly rows: ReadonlyArray<readonly [string, string]>;
 }
 
-/** Builds a collection's content from entities, serialising each once; an id given twice throws. */
-export function buildContent(path: string, entities: readonly Entity[]): IndexContent {
+/**
+ * Builds a collection's content from entities, serialising each once; an id given twice throws. The JSON texts
+ * are kept in `rows` only when asked (a store that writes them out): holding 100,000 of them would only raise
+ * the memory high-water mark of a store that does not.
+ */
+export function buildContent(path: string, entities: readonly Entity[], keepRows = true): IndexContent {
   const items = new Map<string, Entity>();
   const sizes = new Map<string, number>();
   const rows: Array<readonly [string, string]> = [];
@@ -28,7 +32,7 @@ export function buildContent(path: string, entities: readonly Entity[]): IndexCo
     const size = storedBytes(json);
     items.set(entity.id, entity);
     sizes.set(entity.id, size);
-    rows.push([entity.id, json]);
+    if (keepRows) rows.push([entity.id, json]);
     bytes += size;
   }
   return { items, sizes, bytes, rows };

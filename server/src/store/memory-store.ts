@@ -49,7 +49,7 @@ export function createMemoryStore(): EntityStore {
     collection,
     reset(contents) {
       // Everything is built before anything is replaced: a bad content (an id twice) changes nothing.
-      const built = [...contents].map(([path, entities]) => [path, buildContent(path, entities)] as const);
+      const built = [...contents].map(([path, entities]) => [path, buildContent(path, entities, false)] as const);
       const named = new Set(contents.keys());
       for (const [path, c] of collections) if (!named.has(path)) c.index.adopt({ items: new Map(), sizes: new Map() });
       for (const [path, content] of built) collection(path).index.adopt(content);
