@@ -1,0 +1,98 @@
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+/**
+ * The annotation keywords server/src/graph/validate.ts declares today, and those imported schemas add, which the server
+ * must declare too (x-enumMembers on enum types, x-actions and x-navigationProperties on structured types).
+ */
+export const SERVER_KEYWORDS = ['x-edmType', 'x-baseType', 'x-openType', 'x-abstract', 'x-key', 'x-entitySet'] as const;
+/** Keywords only imported schemas carry (see {@link SERVER_KEYWORDS}). */
+export const IMPORTED_KEYWORDS = ['x-enumMembers', 'x-actions', 'x-navigationProperties'] as const;
+
+/** A schema by `$id`, as the checker compiles it. */
+export interface CheckedSchema {
+  id: string;
+  schema: Record<string, unknown>;
+}
+
+/** Compiled schemas: compile errors by `$id`, and example checks. */
+export interface SchemaChecker {
+  errors: Array<{ id: string; message: string }>;
+  /** Readable messages for a value against a schema (empty when valid). */
+  check(id: string, value: unknown): string[];
+}
+
+type Schema = Record<string, unknown>;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A derived type's own and inherited properties, inlined (base first), its `allOf: [{ $ref: base }]` dropped: what server/src/graph/inheritance.ts does. */
+function inlineBase(schema: Schema, byId: ReadonlyMap<string, Schema>, depth = 0): Schema {
+  const baseId = schema['x-baseType'];
+  const base = typeof baseId === 'string' ? byId.get(baseId) : undefined;
+  if (!base || depth > 20) return schema;
+  const inherited = inlineBase(base, byId, depth + 1);
+  const allOf = (schema.allOf as Schema[] | undefined ?? []).filter((s) => s.$ref !== baseId);
+  const { allOf: _dropped, ...rest } = schema;
+  return { ...rest, ...(allOf.length > 0 ? { allOf } : {}), properties: { ...(inherited.properties as Schema | undefined), ...(schema.properties as Schema | undefined) } };
+}
+
+/**
+ * Compiles schemas the way server/src/graph/validate.ts does: ajv 2020-12 in strict mode (strictRequired off), ajv-formats,
+ * the x- keywords declared, `x-odataType` checking a value's `@odata.type`, base types inlined. It mirrors the server's
+ * setup because `createGraphValidator` and `buildGraphModel` are not exported through server/src/index.ts.
+ */
+export function createSchemaChecker(schemas: readonly CheckedSchema[], keywords: readonly string[] = [...SERVER_KEYWORDS, ...IMPORTED_KEYWORDS]): SchemaChecker {
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, verbose: true, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const keyword of keywords) ajv.addKeyword({ keyword });
+  const byId = new Map(schemas.map((s) => [s.id, s.schema]));
+  const bases = new Map<string, string | undefined>();
+  for (const s of schemas) if (typeof s.schema['x-odataType'] === 'string') bases.set(s.schema['x-odataType'].toLowerCase(), typeof s.schema['x-baseType'] === 'string' ? s.schema['x-baseType'].toLowerCase() : undefined);
+  const derivesFrom = (named: string, expected: string) => {
+    for (let t: string | undefined = named.replace(/^#/, '').toLowerCase(), n = 0; t && n < 20; t = bases.get(t), n++) if (t === expected.toLowerCase()) return true;
+    return false;
+  };
+  ajv.addKeyword({
+    keyword: 'x-odataType',
+    schemaType: 'string',
+    errors: true,
+    validate: function checkODataType(expected: string, data: unknown): boolean {
+      if (!isObject(data) || !('@odata.type' in data)) return true;
+      const named = data['@odata.type'];
+      if (typeof named === 'string' && bases.has(named.replace(/^#/, '').toLowerCase()) && derivesFrom(named, expected)) return true;
+      (checkODataType as { errors?: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-odataType', message: `@odata.type ${JSON.stringify(named)} does not name ${expected} or a type derived from it`, params: { expected } }];
+      return false;
+    },
+  });
+  const errors: SchemaChecker['errors'] = [];
+  for (const s of schemas) {
+    try {
+      ajv.addSchema(inlineBase(s.schema, byId), s.id);
+    } catch (err) {
+      errors.push({ id: s.id, message: (err as Error).message });
+    }
+  }
+  const compiled = new Map<string, ValidateFunction>();
+  for (const s of schemas) {
+    try {
+      const validate = ajv.getSchema(s.id);
+      if (validate) compiled.set(s.id, validate);
+    } catch (err) {
+      if (!errors.some((e) => e.id === s.id)) errors.push({ id: s.id, message: (err as Error).message });
+    }
+  }
+  return {
+    errors,
+    check(id, value) {
+      const validate = compiled.get(id);
+      if (!validate) return [`no compiled schema ${id}`];
+      if (validate(value)) return [];
+      // The deepest error names the offending value; the anyOf/allOf errors above it only repeat that it failed.
+      const deepest = [...(validate.errors ?? [])].filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'allOf').sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? validate.errors?.[0];
+      if (!deepest) return ['is invalid'];
+      const extra = (deepest.params as { additionalProperty?: string }).additionalProperty;
+      return [`${deepest.instancePath || 'body'} ${deepest.message ?? 'is invalid'}${extra ? ` ('${extra}')` : ''}`];
+    },
+  };
+}
