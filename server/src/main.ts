@@ -87,7 +87,7 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
 function serve(argv: string[]): void {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' }, help: { type: 'boolean' } };
-  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' };
+  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' || s.key === 'schemas' || s.key === 'allowedHosts' };
   const flags = parseFlags(argv, options);
   if (flags.help) {
     process.stdout.write(serveHelp());
@@ -108,6 +108,7 @@ function serve(argv: string[]): void {
   try {
     app = createApp({
       store,
+      schemaDirs: settings.schemas,
       storeDescription: settings.data === undefined ? 'memory' : `sqlite:${resolve(settings.data)}`,
       seed,
       validation: settings.validation,

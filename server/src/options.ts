@@ -12,6 +12,8 @@ import { EVALUATION_BUDGET_MS } from './odata/query/limits';
 
 /** What `createApp` accepts; every field has a default suited to offline development. */
 export interface AppOptions {
+  /** Folders of extra (imported) schemas served besides schemas/ (default: none). */
+  schemaDirs?: readonly string[];
   /** Where entities live (default: a new in-memory store). */
   store?: EntityStore;
   /** The create/update contract (default `doc`, the documentation page's). */
@@ -108,7 +110,7 @@ export const DEFAULT_MAX_DATA_BYTES = 256 * 1024 * 1024;
 /** Fills in defaults; the only place they are decided. */
 export function resolveDeps(options: AppOptions = {}): AppDeps {
   const now = options.now ?? (() => new Date());
-  const graph = loadGraphDefinition();
+  const graph = loadGraphDefinition(options.schemaDirs ?? []);
   const validation = options.validation ?? 'doc';
   return {
     store: options.store ?? createMemoryStore(),
@@ -128,6 +130,7 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
     adminToken: options.adminToken,
     queryBudgetMs: options.queryBudgetMs ?? EVALUATION_BUDGET_MS,
     adminLocked: options.adminLocked ?? false,
+    schemaDirs: options.schemaDirs ?? [],
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     publicOrigin: options.publicOrigin,
     now,

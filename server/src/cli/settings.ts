@@ -11,6 +11,7 @@ export interface ServeSettings {
   jwtSecret: string | undefined;
   validation: ValidationProfile;
   seed: string | undefined;
+  schemas: string[];
   data: string | undefined;
   latency: { min: number; max: number } | undefined;
   failRate: number;
@@ -124,6 +125,13 @@ function origins(raw: string): string[] {
   });
 }
 
+/** Folder paths, comma-separated (repeated flags are joined with commas first). */
+function folders(raw: string): string[] {
+  const list = raw.split(',').map((d) => d.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('must name at least one folder');
+  return list;
+}
+
 /** Host names (optionally with a port) the server answers to besides loopback and IP literals; `*` for any. */
 function hosts(raw: string): string[] {
   const list = raw.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
@@ -144,6 +152,7 @@ export const SETTINGS: readonly Setting[] = [
   define({ key: 'jwtSecret', flag: 'jwt-secret', env: 'MOCKGRAPH_JWT_SECRET', valueName: 'SECRET', description: 'with --auth jwt: verify HS256 signatures with this secret', default: undefined, shownDefault: 'none (tokens are decoded, not verified)', secret: true, parse: secret(1) }),
   define({ key: 'validation', flag: 'validation', env: 'MOCKGRAPH_VALIDATION', valueName: VALIDATION_PROFILES.join('|'), description: "doc: the page's create contract; metadata: Graph's metadata (open type)", default: 'doc', shownDefault: 'doc', parse: oneOf(VALIDATION_PROFILES, isValidationProfile) }),
   define({ key: 'seed', flag: 'seed', env: 'MOCKGRAPH_SEED', valueName: 'FILE', description: 'start with these profiles (a JSON array or a Graph collection response)', default: undefined, shownDefault: "the doc example's profile", parse: text }),
+  define({ key: 'schemas', flag: 'schemas', env: 'MOCKGRAPH_SCHEMAS', valueName: 'DIR', description: 'also serve the (imported) schemas in DIR (repeatable; comma-separated in env and config)', default: [], shownDefault: 'none', parse: folders }),
   define({ key: 'data', flag: 'data', env: 'MOCKGRAPH_DATA', valueName: 'FILE', description: 'keep the data in this SQLite file, across restarts', default: undefined, shownDefault: 'in memory', parse: text }),
   define({ key: 'latency', flag: 'latency', env: 'MOCKGRAPH_LATENCY', valueName: 'MIN-MAX', description: 'delay every Graph response by MIN to MAX milliseconds', default: undefined, shownDefault: 'none', parse: latency }),
   define({ key: 'failRate', flag: 'fail-rate', env: 'MOCKGRAPH_FAIL_RATE', valueName: 'P', description: 'answer this share of Graph requests with 503 or 504 and Retry-After', default: 0, shownDefault: '0', parse: rate }),

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { GraphModel } from './model';
 import { buildGraphModel } from './model';
 import type { SchemaFile } from './schema-files';
@@ -12,14 +13,20 @@ export interface GraphDefinition {
   validator: GraphValidator;
 }
 
-let cached: GraphDefinition | undefined;
+const cache = new Map<string, GraphDefinition>();
 
-/** Reads schemas/ and compiles it once per process; every app shares the (immutable) result. */
-export function loadGraphDefinition(): GraphDefinition {
-  if (!cached) {
-    const files = loadSchemaFiles();
+/**
+ * Reads schemas/ (plus `--schemas` folders) and compiles it once per process and set of folders; every app
+ * shares the (immutable) result. A conflicting or invalid schema throws an Error naming its file.
+ */
+export function loadGraphDefinition(extraDirs: readonly string[] = []): GraphDefinition {
+  const key = extraDirs.map((d) => resolve(d)).join('\0');
+  let definition = cache.get(key);
+  if (!definition) {
+    const files = loadSchemaFiles(undefined, extraDirs);
     const model = buildGraphModel(files);
-    cached = { files, model, validator: createGraphValidator(files, model) };
+    definition = { files, model, validator: createGraphValidator(files, model) };
+    cache.set(key, definition);
   }
-  return cached;
+  return definition;
 }
