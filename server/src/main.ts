@@ -14,7 +14,7 @@ import { generateProfiles, seededRandom } from './seed/generate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
 
-const HELP = `mockgraph: an OData-style mock of Microsoft Graph (security/ipSecurityProfiles, beta)
+const HELP = `mockgraph: an OData-style mock of Microsoft Graph, serving the entity sets of its schemas
 
 Commands:
   mockgraph serve [options]          serve the mock (the default command; see mockgraph serve --help)
@@ -146,7 +146,9 @@ function serve(argv: string[]): void {
       : adminLocked
         ? `admin API locked on ${settings.host} (only /_mockgraph/health answers; set --admin-token or MOCKGRAPH_ADMIN_TOKEN to use it)`
         : `inspector at http://${host}:${port}/_mockgraph/${settings.adminToken === undefined ? '' : ' (admin token required)'}`;
-    process.stdout.write(`mockgraph: serving http://${host}:${port}/beta/security/ipSecurityProfiles, data ${where}; ${admin}\n`);
+    const sets = loadGraphDefinition(settings.schemas).model.entitySets.map((set) => set.path);
+    const config = fileName === undefined ? 'no config file' : `config ${fileName}`;
+    process.stdout.write(`mockgraph: serving http://${host}:${port}/beta/ (${sets.join(', ')}), data ${where}; auth ${settings.auth}, validation ${settings.validation}, ${config}; ${admin}\n`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     store.close();

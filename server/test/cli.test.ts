@@ -44,7 +44,7 @@ describe('mockgraph serve', () => {
   test('prints one start line, starts with the doc example, and logs one JSON line per request', async () => {
     const s = await serve([]);
     try {
-      expect(s.stdout().split('\n')[0]).toMatch(/^mockgraph: serving http:\/\/127\.0\.0\.1:\d+\/beta\/security\/ipSecurityProfiles, data in memory \(gone when the server stops\); inspector at http:\/\/127\.0\.0\.1:\d+\/_mockgraph\/$/);
+      expect(s.stdout().split('\n')[0]).toMatch(/^mockgraph: serving http:\/\/127\.0\.0\.1:\d+\/beta\/ \([^)]*security\/ipSecurityProfiles[^)]*\), data in memory \(gone when the server stops\); auth bearer, validation doc, no config file; inspector at http:\/\/127\.0\.0\.1:\d+\/_mockgraph\/$/);
       const list = (await (await call(s.base, COLLECTION)).json()) as { value: Array<{ id: string }> };
       expect(list.value.map((p) => p.id)).toEqual(['a5c97fce-7fce-a5c9-ce7f-c9a5ce7fc9a5']);
       await call(s.base, `${COLLECTION}/nope`);

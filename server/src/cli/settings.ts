@@ -148,7 +148,7 @@ function define<K extends keyof ServeSettings>(s: Setting<K>): Setting {
 export const SETTINGS: readonly Setting[] = [
   define({ key: 'port', flag: 'port', env: 'MOCKGRAPH_PORT', valueName: 'N', description: 'the TCP port (PORT is read too)', default: 4000, shownDefault: '4000', parse: integer(0, 65535) }),
   define({ key: 'host', flag: 'host', env: 'MOCKGRAPH_HOST', valueName: 'ADDR', description: 'the address to listen on (0.0.0.0 for every interface)', default: '127.0.0.1', shownDefault: '127.0.0.1', parse: text }),
-  define({ key: 'auth', flag: 'auth', env: 'MOCKGRAPH_AUTH', valueName: AUTH_MODES.join('|'), description: 'bearer: any token; jwt: a JWT with SecurityEvents permissions; off: none', default: 'bearer', shownDefault: 'bearer', parse: oneOf(AUTH_MODES, isAuthMode) }),
+  define({ key: 'auth', flag: 'auth', env: 'MOCKGRAPH_AUTH', valueName: AUTH_MODES.join('|'), description: 'bearer: any token; jwt: a JWT granting the permissions the API pages list; off: none', default: 'bearer', shownDefault: 'bearer', parse: oneOf(AUTH_MODES, isAuthMode) }),
   define({ key: 'jwtSecret', flag: 'jwt-secret', env: 'MOCKGRAPH_JWT_SECRET', valueName: 'SECRET', description: 'with --auth jwt: verify HS256 signatures with this secret', default: undefined, shownDefault: 'none (tokens are decoded, not verified)', secret: true, parse: secret(1) }),
   define({ key: 'validation', flag: 'validation', env: 'MOCKGRAPH_VALIDATION', valueName: VALIDATION_PROFILES.join('|'), description: "doc: the page's create contract; metadata: Graph's metadata (open type)", default: 'doc', shownDefault: 'doc', parse: oneOf(VALIDATION_PROFILES, isValidationProfile) }),
   define({ key: 'seed', flag: 'seed', env: 'MOCKGRAPH_SEED', valueName: 'FILE', description: 'start with these profiles (a JSON array or a Graph collection response)', default: undefined, shownDefault: "the doc example's profile", parse: text }),
@@ -235,7 +235,7 @@ export function serveHelp(): string {
   return [
     'mockgraph serve [options]',
     '',
-    'Serves the Graph mock: http://HOST:PORT/beta/security/ipSecurityProfiles.',
+    'Serves the Graph mock under http://HOST:PORT/beta (and /v1.0): every entity set of its schemas.',
     'Settings come from flags, then MOCKGRAPH_* environment variables, then mockgraph.config.json',
     '(or --config FILE), then the defaults below.',
     '',

@@ -1,3 +1,4 @@
+import { buildGraphModel } from './model';
 import { loadGraphDefinition } from './registry';
 
 const { model } = loadGraphDefinition();
@@ -42,9 +43,37 @@ describe('the Graph model built from schemas/', () => {
   });
 
   test('the collection is a beta-only containment below the security singleton', () => {
-    expect(model.entitySets).toEqual([
-      { segments: ['security', 'ipSecurityProfiles'], path: 'security/ipSecurityProfiles', entityType: 'microsoft.graph.ipSecurityProfile', containment: true, versions: ['beta'],
-        permissions: { read: ['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All'], write: ['SecurityEvents.ReadWrite.All'] } },
-    ]);
+    expect(model.entitySets.find((s) => s.path === 'security/ipSecurityProfiles')).toEqual({
+      segments: ['security', 'ipSecurityProfiles'], path: 'security/ipSecurityProfiles', entityType: 'microsoft.graph.ipSecurityProfile', containment: true, versions: ['beta'],
+      permissions: { read: ['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All'], write: ['SecurityEvents.ReadWrite.All'] },
+      // A hand-written schema names no methods: every CRUD method is served.
+      methods: { collection: ['GET', 'POST'], entity: ['GET', 'PATCH', 'DELETE'] },
+      operations: [],
+    });
+  });
+
+  test('enum types, documented methods and bound operations are read from the x- keywords', () => {
+    const files = [
+      { id: 'microsoft.graph.level', file: 'level.schema.json', schema: { $id: 'microsoft.graph.level', type: 'string', enum: ['low', 'high'], 'x-odataType': 'microsoft.graph.level', 'x-enumMembers': [{ name: 'low' }, { name: 'high' }] } },
+      {
+        id: 'microsoft.graph.thing',
+        file: 'thing.schema.json',
+        schema: {
+          $id: 'microsoft.graph.thing',
+          'x-odataType': 'microsoft.graph.thing',
+          'x-key': 'id',
+          properties: { id: { type: 'string', 'x-edmType': 'Edm.String' }, level: { anyOf: [{ $ref: 'microsoft.graph.level' }, { type: 'null' }], 'x-edmType': 'microsoft.graph.level' } },
+          'x-entitySet': { path: 'things', versions: ['beta'], methods: { collection: ['GET'], entity: ['GET', 'PATCH'] } },
+          'x-actions': [{ name: 'cancel', kind: 'action', bindsTo: 'entity', method: 'POST', parameters: null, returns: null, permissions: ['Things.ReadWrite'] }],
+        },
+      },
+    ];
+    const built = buildGraphModel(files);
+    expect(built.resolveEnum('#Microsoft.Graph.Level')?.members).toEqual(['low', 'high']);
+    expect(built.resolveType('microsoft.graph.level')).toBeUndefined();
+    expect(built.resolveType('microsoft.graph.thing')?.property('level')?.complex).toBe(false);
+    const [set] = built.entitySets;
+    expect(set?.methods).toEqual({ collection: ['GET'], entity: ['GET', 'PATCH'] });
+    expect(set?.operations).toEqual([{ name: 'cancel', kind: 'action', bindsTo: 'entity', method: 'POST', parameters: undefined, returns: undefined, status: undefined, responseExample: undefined, permissions: ['Things.ReadWrite'] }]);
   });
 });

@@ -25,9 +25,41 @@ export interface StructuredTypeModel {
   property(name: string): PropertyModel | undefined;
 }
 
-/** A collection that the service exposes, e.g. `security/ipSecurityProfiles`. */
+/** An enumeration type: its members in declared order (OData orders enum values by it). */
+export interface EnumTypeModel {
+  name: string;
+  schemaId: string;
+  members: readonly string[];
+}
+
+/** The HTTP methods an entity set serves, on the collection and on one entity. */
+export interface SetMethods {
+  collection: readonly string[];
+  entity: readonly string[];
+}
+
+/** The methods an entity set serves when its schema does not say (the hand-written schemas predate the importer). */
+export const ALL_METHODS: SetMethods = { collection: ['GET', 'POST'], entity: ['GET', 'PATCH', 'DELETE'] };
+
+/** A bound action or function, as its API page documents it (`x-actions`). */
+export interface OperationModel {
+  name: string;
+  kind: 'action' | 'function';
+  bindsTo: 'collection' | 'entity';
+  method: string;
+  /** The $id of the schema of its request body (actions with parameters). */
+  parameters: string | undefined;
+  /** The return type, or undefined for none (204). */
+  returns: { type: string; collection: boolean } | undefined;
+  /** The documented success status and response body, for operations without generic semantics. */
+  status: number | undefined;
+  responseExample: unknown;
+  permissions: readonly string[];
+}
+
+/** A collection that the service exposes, e.g. `users` or `<singleton>/<containment>`. */
 export interface EntitySetModel {
-  /** The navigation segments below the version root, e.g. ['security', 'ipSecurityProfiles']. */
+  /** The navigation segments below the version root, e.g. ['<singleton>', '<containment>']. */
   segments: readonly string[];
   path: string;
   entityType: string;
@@ -35,12 +67,19 @@ export interface EntitySetModel {
   versions: readonly string[];
   /** Delegated scopes or application roles, any one of which grants the access. */
   permissions: { read: readonly string[]; write: readonly string[] };
+  /** The methods its API pages document. */
+  methods: SetMethods;
+  /** Its bound actions and functions. */
+  operations: readonly OperationModel[];
 }
 
 /** The registry of Graph types and collections, derived once from schemas/. */
 export interface GraphModel {
   types: readonly StructuredTypeModel[];
+  enums: readonly EnumTypeModel[];
   entitySets: readonly EntitySetModel[];
+  /** Resolves an enum type's name (with or without `#`, any case). */
+  resolveEnum(name: string): EnumTypeModel | undefined;
   /** Resolves `#microsoft.graph.X` or `microsoft.graph.x` (case-insensitively) to its type. */
   resolveType(name: string): StructuredTypeModel | undefined;
   /** True when `type` is `ancestor` or derives from it. */
@@ -77,7 +116,10 @@ function readProperty(name: string, schema: JsonSchema, complexNames: Set<string
 
 /** Builds the model from the schema files' `x-` annotations (see schemas/README.md). */
 export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
-  const typed = files.filter((f) => typeof f.schema['x-odataType'] === 'string');
+  const isEnum = (f: SchemaFile) => Array.isArray(f.schema['x-enumMembers']) || (Array.isArray(f.schema.enum) && f.schema.type === 'string');
+  const enums: EnumTypeModel[] = files.filter((f) => typeof f.schema['x-odataType'] === 'string' && isEnum(f)).map(readEnum);
+  const enumsByName = new Map(enums.map((e) => [e.name.toLowerCase(), e]));
+  const typed = files.filter((f) => typeof f.schema['x-odataType'] === 'string' && !isEnum(f));
   const byName = new Map(typed.map((f) => [String(f.schema['x-odataType']).toLowerCase(), f]));
   const complexNames = new Set(byName.keys());
   const built = new Map<string, StructuredTypeModel>();
@@ -115,7 +157,7 @@ export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
   const types = [...byName.keys()].map(build);
 
   const entitySets: EntitySetModel[] = typed.flatMap((f) => {
-    const set = f.schema['x-entitySet'] as { path: string; containment?: boolean; versions: string[]; permissions?: EntitySetModel['permissions'] } | undefined;
+    const set = f.schema['x-entitySet'] as { path: string; containment?: boolean; versions: string[]; permissions?: EntitySetModel['permissions']; methods?: Partial<SetMethods> } | undefined;
     if (!set) return [];
     return [
       {
@@ -125,9 +167,12 @@ export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
         containment: set.containment === true,
         versions: set.versions,
         permissions: set.permissions ?? { read: [], write: [] },
+        methods: set.methods ? { collection: set.methods.collection ?? [], entity: set.methods.entity ?? [] } : ALL_METHODS,
+        operations: readOperations(f),
       },
     ];
   });
+  const resolveEnum = (name: string) => enumsByName.get(normalizeTypeName(name));
 
   const resolved = new Map<string, StructuredTypeModel | undefined>();
   const resolveType = (name: string) => {
@@ -143,7 +188,35 @@ export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
     }
     return false;
   };
-  return { types, entitySets, resolveType, derivesFrom };
+  return { types, enums, entitySets, resolveType, resolveEnum, derivesFrom };
+}
+
+function readEnum(f: SchemaFile): EnumTypeModel {
+  const declared = f.schema['x-enumMembers'];
+  const members = Array.isArray(declared)
+    ? declared.map((m) => (typeof m === 'object' && m !== null ? String((m as { name?: unknown }).name) : String(m)))
+    : (f.schema.enum as unknown[]).map(String);
+  return { name: String(f.schema['x-odataType']), schemaId: f.id, members };
+}
+
+function readOperations(f: SchemaFile): OperationModel[] {
+  const declared = f.schema['x-actions'];
+  if (!Array.isArray(declared)) return [];
+  return declared.map((raw) => {
+    const a = raw as Record<string, unknown>;
+    const returns = a.returns as { type?: unknown; collection?: unknown } | null | undefined;
+    return {
+      name: String(a.name),
+      kind: a.kind === 'function' ? 'function' : 'action',
+      bindsTo: a.bindsTo === 'entity' ? 'entity' : 'collection',
+      method: typeof a.method === 'string' ? a.method.toUpperCase() : a.kind === 'function' ? 'GET' : 'POST',
+      parameters: typeof a.parameters === 'string' ? a.parameters : undefined,
+      returns: returns && typeof returns.type === 'string' ? { type: returns.type, collection: returns.collection === true } : undefined,
+      status: typeof a.status === 'number' ? a.status : undefined,
+      responseExample: a.responseExample,
+      permissions: Array.isArray(a.permissions) ? a.permissions.map(String) : [],
+    };
+  });
 }
 
 function rank(base: StructuredTypeModel | undefined, name: string): number {

@@ -1,3 +1,7 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadSchemaFiles } from './schema-files';
 import { loadGraphDefinition } from './registry';
 
 const { files, validator } = loadGraphDefinition();
@@ -67,5 +71,34 @@ describe('schemas/', () => {
     expect(check('mockgraph.requests.ipSecurityProfile.create.metadata', { azureTenantId: 't' })).toEqual([]);
     expect(check('mockgraph.requests.ipSecurityProfile.create.metadata', {})).toEqual(['azureTenantId: required property is missing']);
     expect(check('mockgraph.requests.ipSecurityProfile.create.doc', { azureTenantId: 't' })[0]).toContain('required property is missing');
+  });
+});
+
+describe('--schemas folders', () => {
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockgraph-schemas-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  };
+
+  test('are read beside schemas/, from the folder and its graph/ and requests/ subfolders', () => {
+    const dir = folder({ 'graph/a.schema.json': '{"$id":"x.a"}', 'requests/b.schema.json': '{"$id":"x.b"}', 'c.schema.json': '{"$id":"x.c"}' });
+    expect(loadSchemaFiles(undefined, [dir]).map((f) => f.id)).toEqual(expect.arrayContaining(['x.a', 'x.b', 'x.c', 'microsoft.graph.ipSecurityProfile']));
+  });
+
+  test.each([
+    [{ 'graph/e.schema.json': '{"$id":"microsoft.graph.entity"}' }, /graph\/e\.schema\.json: its \$id 'microsoft\.graph\.entity' is already defined by schemas\/graph\/entity\.schema\.json$/],
+    [{ 'bad.schema.json': '{"$id": ' }, /bad\.schema\.json: /],
+    [{ 'noid.schema.json': '{"type":"object"}' }, /noid\.schema\.json: a schema needs a string \$id$/],
+    [{ 'README.md': 'nothing' }, /holds no \*\.schema\.json files/],
+  ])('a conflicting or invalid folder stops the load with one line naming the file: %j', (files, message) => {
+    expect(() => loadSchemaFiles(undefined, [folder(files)])).toThrow(message);
+  });
+
+  test('a missing folder is named', () => {
+    expect(() => loadSchemaFiles(undefined, ['/nonexistent/schemas'])).toThrow('--schemas /nonexistent/schemas: no such folder');
   });
 });

@@ -28,7 +28,7 @@ export interface GraphValidator {
 }
 
 /** Annotation keywords carried by schemas/ (declared so ajv's strict mode accepts them). */
-const ANNOTATIONS = ['x-edmType', 'x-baseType', 'x-openType', 'x-abstract', 'x-key', 'x-entitySet'] as const;
+const ANNOTATIONS = ['x-edmType', 'x-baseType', 'x-openType', 'x-abstract', 'x-key', 'x-entitySet', 'x-enumMembers', 'x-actions', 'x-navigationProperties'] as const;
 
 /** Request schema ids follow `mockgraph.requests.<type>.<purpose>[.doc|.metadata]`. */
 export function requestSchemaId(entityType: string, purpose: BodyPurpose, profile: ValidationProfile): string {
@@ -85,7 +85,10 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new GraphError('BadRequest', `Invalid request body: expected a JSON object representing ${entityType}, got ${jsonKind(body)}.`);
       }
-      const first = pickMostSpecific(run(requestSchemaId(entityType, purpose, profile), body));
+      // A type without request contracts (a hand-written schema folder) is validated against the type itself.
+      const contract = requestSchemaId(entityType, purpose, profile);
+      const schemaId = compiled.has(contract) ? contract : (model.resolveType(entityType)?.schemaId ?? contract);
+      const first = pickMostSpecific(run(schemaId, body));
       if (first) throw new GraphError('BadRequest', `Invalid request body: ${describeError(first, body, entityType, profile)}.`);
     },
     check(schemaId, value) {

@@ -1,7 +1,8 @@
+import { runOperation } from '../graph/bound-operations';
 import { createEntity, deleteEntity, readEntity, updateEntity } from '../graph/entity-operations';
 import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
-import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
+import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, operationContextUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
 import { projectEntity } from '../odata/query/apply';
 import type { MaybePromise } from '../odata/query/evaluate';
 import { andThen } from '../odata/query/evaluate';
@@ -148,11 +149,25 @@ export const readReferenceHandler: Handler<Keyed> = (input) => {
 /**
  * POST to `/$ref`. A reference body must name a member of this collection: since the collection is a
  * containment, re-adding it is an idempotent 204. Any other body is an entity representation: the page's
- * own request line is `POST /Security/ipSecurityProfiles/$ref` with the entity as body, so it creates.
+ * own request line may be `POST /<set>/$ref` with the entity as body (the seed page's is), so it creates.
  */
 export const addReferenceHandler: Handler = (input) => {
   if (!isReferenceBody(input.body)) return createHandler(input);
   const key = resolveReference(input.body['@odata.id'], input.root, input.target.set, input.deps.graph.model);
   readEntity(input.deps, input.target.set, key);
   return { status: 204 };
+};
+
+/**
+ * A bound action or function: the generic bulk semantics, or the documented response. Entities it created or
+ * changed come back as a collection of the entity type. @see OData Protocol §11.5.4
+ */
+export const operationHandler: Handler<Extract<ResourceTarget, { kind: 'operation' }>> = (input) => {
+  const { deps, root, target, metadata } = input;
+  const result = runOperation(deps, target.set, target.key, target.operation, input.body);
+  if (result.kind === 'none') return { status: 204 };
+  if (result.kind === 'documented') return result.body === undefined || result.body === null ? { status: result.status } : { status: result.status, json: result.body };
+  const type = entityTypeOf(input);
+  const value = result.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
+  return { status: 200, json: collectionPayload(operationContextUrl(root, { type: type.name, collection: true }), metadata, value) };
 };

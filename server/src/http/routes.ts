@@ -8,6 +8,7 @@ import { readQueryOptions } from '../odata/query/parse';
 import type { ResourcePath, ResourceTarget } from '../odata/resource-path';
 import { parseResourcePath } from '../odata/resource-path';
 import type { AppDeps } from '../options';
+import { allowEmptyBody } from './body';
 import { requestContext } from './context';
 import type { Handler } from './handlers';
 import * as h from './handlers';
@@ -23,7 +24,30 @@ const ROUTES: RouteTable = {
   count: { GET: h.countHandler },
   'collection-ref': { GET: h.listReferencesHandler, POST: h.addReferenceHandler },
   'entity-ref': { GET: h.readReferenceHandler, DELETE: h.deleteHandler },
+  operation: { GET: h.operationHandler, POST: h.operationHandler },
 };
+
+/**
+ * The methods a resource answers: those its entity set's API pages document (collection: GET/POST, one
+ * entity: GET/PATCH/DELETE; `$count` and `$ref` follow them), and an operation's own method.
+ */
+export function allowedMethods(target: ResourceTarget): string[] {
+  const { collection, entity } = target.set.methods;
+  const has = (list: readonly string[], m: string) => list.includes(m);
+  switch (target.kind) {
+    case 'collection':
+    case 'collection-ref':
+      return ['GET', 'POST'].filter((m) => has(collection, m));
+    case 'count':
+      return has(collection, 'GET') ? ['GET'] : [];
+    case 'entity':
+      return ['GET', 'PATCH', 'DELETE'].filter((m) => has(entity, m));
+    case 'entity-ref':
+      return ['GET', 'DELETE'].filter((m) => has(entity, m));
+    case 'operation':
+      return [target.operation.method];
+  }
+}
 
 interface MatchedRoute {
   path: ResourcePath;
@@ -47,17 +71,20 @@ export function matchGraphRoute(deps: AppDeps): RequestHandler {
       resolved.set(req.path, path);
     }
     const methods = ROUTES[path.target.kind] as Partial<Record<string, Handler>>;
-    const handler = methods[req.method];
+    const allowed = allowedMethods(path.target);
+    const handler = allowed.includes(req.method) ? methods[req.method] : undefined;
     if (!handler) {
-      const allow = Object.keys(methods).join(', ');
-      throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow}.`, { [HEADER.allow]: allow });
+      const allow = allowed.join(', ');
+      throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow || 'none'}.`, { [HEADER.allow]: allow });
     }
     const claims = requestContext(res).claims;
     if (claims) {
       const write = req.method !== 'GET';
       const { permissions } = path.target.set;
-      assertPermission(claims, write ? permissions.write : permissions.read, `${req.method} ${path.target.set.path}`);
+      const needed = path.target.kind === 'operation' && path.target.operation.permissions.length > 0 ? path.target.operation.permissions : write ? permissions.write : permissions.read;
+      assertPermission(claims, needed, `${req.method} ${path.target.set.path}`);
     }
+    if (path.target.kind === 'operation') allowEmptyBody(res);
     routeOf(res).route = { path, handler };
     next();
   };

@@ -35,6 +35,11 @@ export function collectionContextUrl(root: ServiceRoot, set: EntitySetModel, sel
   return `${serviceRootUrl(root)}/$metadata#${set.path}${selectList(select)}`;
 }
 
+/** `@odata.context` of an operation's result: `$metadata#Collection(T)` or `$metadata#T`. @see OData JSON Format v4.01 §10.16 */
+export function operationContextUrl(root: ServiceRoot, returns: { type: string; collection: boolean }): string {
+  return `${serviceRootUrl(root)}/$metadata#${returns.collection ? `Collection(${returns.type})` : returns.type}`;
+}
+
 /** `@odata.nextLink`: the collection's URL with nothing but the opaque `$skiptoken`. */
 export function nextLinkUrl(root: ServiceRoot, set: EntitySetModel, skiptoken: string, suffix = ''): string {
   return `${serviceRootUrl(root)}/${set.path}${suffix}?$skiptoken=${encodeURIComponent(skiptoken)}`;

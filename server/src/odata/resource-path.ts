@@ -1,5 +1,5 @@
 import { GraphError } from '../graph/errors';
-import type { EntitySetModel, GraphModel } from '../graph/model';
+import type { EntitySetModel, GraphModel, OperationModel } from '../graph/model';
 
 /** The version roots mockgraph answers under; the entity sets say which ones hold them. */
 export const SERVICE_VERSIONS = ['beta', 'v1.0'] as const;
@@ -12,7 +12,8 @@ export type ResourceTarget =
   | { kind: 'count'; set: EntitySetModel }
   | { kind: 'collection-ref'; set: EntitySetModel }
   | { kind: 'entity'; set: EntitySetModel; key: string }
-  | { kind: 'entity-ref'; set: EntitySetModel; key: string };
+  | { kind: 'entity-ref'; set: EntitySetModel; key: string }
+  | { kind: 'operation'; set: EntitySetModel; key: string | undefined; operation: OperationModel };
 
 /** A parsed resource path: the version root and the target below it. */
 export interface ResourcePath {
@@ -78,9 +79,18 @@ function matchSet(set: EntitySetModel, segments: readonly string[]): { key: stri
   return undefined;
 }
 
+/** A bound action or function named by a segment (`submitX`, `microsoft.graph.submitX`, `fn()` for functions). */
+function findOperation(set: EntitySetModel, segment: string, bindsTo: OperationModel['bindsTo']): OperationModel | undefined {
+  const bare = segment.replace(/\(\s*\)$/, '').replace(/^microsoft\.graph\./i, '');
+  return set.operations.find((op) => op.bindsTo === bindsTo && same(op.name, bare));
+}
+
 function resolveTail(set: EntitySetModel, keyInParens: string | undefined, tail: readonly string[]): ResourceTarget {
   let key = keyInParens;
   let rest = tail;
+  // A collection-bound operation's name takes precedence over reading the segment as a key. @see OData URL Conventions §4.5
+  const collectionOp = key === undefined && rest.length === 1 ? findOperation(set, rest[0] ?? '', 'collection') : undefined;
+  if (collectionOp) return { kind: 'operation', set, key: undefined, operation: collectionOp };
   if (key === undefined && rest.length > 0 && !rest[0]?.startsWith('$')) {
     key = rest[0] ?? '';
     rest = rest.slice(1);
@@ -89,6 +99,8 @@ function resolveTail(set: EntitySetModel, keyInParens: string | undefined, tail:
   if (rest.length === 0) return key === undefined ? { kind: 'collection', set } : { kind: 'entity', set, key };
   if (rest.length === 1 && same(rest[0] ?? '', '$ref')) return key === undefined ? { kind: 'collection-ref', set } : { kind: 'entity-ref', set, key };
   if (rest.length === 1 && key === undefined && same(rest[0] ?? '', '$count')) return { kind: 'count', set };
+  const entityOp = key !== undefined && rest.length === 1 ? findOperation(set, rest[0] ?? '', 'entity') : undefined;
+  if (entityOp) return { kind: 'operation', set, key, operation: entityOp };
   throw notFound(rest[0] ?? '');
 }
 

@@ -33,7 +33,7 @@ export function storedBytes(json: string): number {
   return Buffer.byteLength(json, 'utf8');
 }
 
-/** The store: one collection per entity-set path (e.g. `security/ipSecurityProfiles`). */
+/** The store: one collection per entity-set path (e.g. `<singleton>/<containment>`). */
 export interface EntityStore {
   collection(path: string): EntityCollection;
   /**

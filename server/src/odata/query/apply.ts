@@ -1,6 +1,6 @@
 import { setOwn } from '../../json';
 import type { Entity } from '../../store/store';
-import type { ComparisonOperator, Expr, LiteralExpr, PathExpr } from './ast';
+import type { ComparisonOperator, Expr, ExprType, LiteralExpr, PathExpr } from './ast';
 import { memberOf, orTerms, pathEqualsLiteral, pathKey, SET_LOOKUP_MIN_VALUES } from './membership';
 import type { Value } from './values';
 import { comparableValue, order, pathGetter } from './values';
@@ -31,9 +31,10 @@ function compareOp(op: ComparisonOperator, a: Value, b: Value): boolean {
   }
 }
 
-/** The Edm type that decides how both sides of a comparison are read (DateTimeOffset wins over null). */
-function sharedEdm(a: Expr, b: Expr): string {
-  return a.type.edm === 'null' ? b.type.edm : a.type.edm;
+/** The type that decides how both sides of a comparison are read (DateTimeOffset or an enum wins over null and a literal). */
+function sharedType(a: Expr, b: Expr): ExprType {
+  if (b.type.members) return b.type;
+  return a.type.edm === 'null' ? b.type : a.type;
 }
 
 /** Counts evaluation work that one entity can multiply (items visited by any/all), so a scan can check its clock in time. */
@@ -43,10 +44,10 @@ export interface WorkMeter {
 
 /** `operand in (values)`, or an `or` of `operand eq value` terms: one read of the operand, then a membership test. */
 function compileMembership(operand: Expr, values: readonly LiteralExpr[], variables: readonly string[], meter: WorkMeter): Compiled {
-  const edm = operand.type.edm;
-  const read = compile(operand, variables, meter, edm);
+  const hint = operand.type;
+  const read = compile(operand, variables, meter, hint);
   const member = memberOf(
-    values.map((v) => compile(v, variables, meter, edm)(undefined as unknown as Entity, [])),
+    values.map((v) => compile(v, variables, meter, hint)(undefined as unknown as Entity, [])),
     (a, b) => compareOp('eq', a, b),
   );
   return (it, vars) => member(read(it, vars));
@@ -87,23 +88,23 @@ function compileOr(expr: Expr, variables: readonly string[], meter: WorkMeter): 
   };
 }
 
-function compile(expr: Expr, variables: readonly string[], meter: WorkMeter, edmHint = expr.type.edm): Compiled {
+function compile(expr: Expr, variables: readonly string[], meter: WorkMeter, hint: ExprType = expr.type): Compiled {
   switch (expr.kind) {
     case 'literal': {
-      const v = comparableValue(expr.value, edmHint === 'Edm.DateTimeOffset' ? 'Edm.DateTimeOffset' : expr.type.edm);
+      const v = comparableValue(expr.value, hint.edm === 'Edm.DateTimeOffset' ? 'Edm.DateTimeOffset' : expr.type.edm, hint.members);
       return () => v;
     }
     case 'path': {
       const get = pathGetter(expr.segments);
-      const edm = edmHint;
+      const { edm, members } = hint;
       const index = expr.variable === undefined ? -1 : variables.lastIndexOf(expr.variable);
-      if (index < 0) return edm === 'Edm.DateTimeOffset' ? (it) => comparableValue(get(it), edm) : (it) => get(it);
-      if (expr.segments.length === 0) return (_it, vars) => comparableValue(vars[index], edm);
-      return (_it, vars) => comparableValue(get(vars[index]), edm);
+      if (index < 0) return edm === 'Edm.DateTimeOffset' || members ? (it) => comparableValue(get(it), edm, members) : (it) => get(it);
+      if (expr.segments.length === 0) return (_it, vars) => comparableValue(vars[index], edm, members);
+      return (_it, vars) => comparableValue(get(vars[index]), edm, members);
     }
     case 'compare': {
-      const edm = sharedEdm(expr.left, expr.right);
-      const [l, r, op] = [compile(expr.left, variables, meter, edm), compile(expr.right, variables, meter, edm), expr.op];
+      const shared = sharedType(expr.left, expr.right);
+      const [l, r, op] = [compile(expr.left, variables, meter, shared), compile(expr.right, variables, meter, shared), expr.op];
       return (it, vars) => compareOp(op, l(it, vars), r(it, vars));
     }
     case 'and': {
@@ -139,7 +140,7 @@ function compile(expr: Expr, variables: readonly string[], meter: WorkMeter, edm
       };
     }
     case 'lambda': {
-      const collection = compile(expr.collection, variables, meter, 'collection');
+      const collection = compile(expr.collection, variables, meter, { edm: 'collection', collection: true });
       const inner = expr.variable === undefined ? [...variables] : [...variables, expr.variable];
       const predicate = expr.predicate ? compile(expr.predicate, inner, meter) : undefined;
       const all = expr.op === 'all';

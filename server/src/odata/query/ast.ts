@@ -3,6 +3,8 @@ export interface ExprType {
   /** `Edm.String`, `Edm.Int32`, `Edm.Int64`, `Edm.Decimal`, `Edm.Boolean`, `Edm.DateTimeOffset`, `null`, or a complex type name. */
   edm: string;
   collection: boolean;
+  /** For an enumeration type: its members in declared order (values compare and sort by it). */
+  members?: readonly string[];
 }
 
 /** Comparison operators. @see OData URL Conventions §5.1.1.1 */

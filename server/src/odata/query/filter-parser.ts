@@ -8,14 +8,18 @@ import { checkFilterCost } from './filter-cost';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './limits';
 
 const OPERATOR_KIND: Record<ComparisonOperator, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' };
-const NUMERIC = new Set(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double']);
+const NUMERIC = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double', 'Edm.Single']);
+/** Primitive types whose values are JSON strings compared as such (ISO dates and times sort as text). */
+const STRING_LIKE = new Set(['Edm.String', 'Edm.Guid', 'Edm.Date', 'Edm.TimeOfDay', 'Edm.Duration', 'Edm.Binary']);
 const STRING: ExprType = { edm: 'Edm.String', collection: false };
 
 /** The class in which two scalar types are comparable. */
 function comparableClass(t: ExprType): string | undefined {
   if (t.collection) return undefined;
   if (NUMERIC.has(t.edm)) return 'number';
-  if (t.edm === 'Edm.String' || t.edm === 'Edm.Boolean' || t.edm === 'Edm.DateTimeOffset' || t.edm === 'null') return t.edm;
+  // An enum compares with string literals naming its members (`severity eq 'high'`). @see OData ABNF enum
+  if (t.members || STRING_LIKE.has(t.edm)) return 'Edm.String';
+  if (t.edm === 'Edm.Boolean' || t.edm === 'Edm.DateTimeOffset' || t.edm === 'null') return t.edm;
   return undefined;
 }
 
@@ -28,6 +32,14 @@ export function comparable(a: ExprType, b: ExprType): boolean {
   const [ca, cb] = [comparableClass(a), comparableClass(b)];
   if (ca === undefined || cb === undefined) return false;
   return ca === cb || ca === 'null' || cb === 'null';
+}
+
+/** A string literal compared with an enum must name one of its members. */
+function assertEnumMember(type: ExprType, other: Expr): void {
+  if (!type.members || other.kind !== 'literal' || typeof other.value !== 'string') return;
+  if (!type.members.includes(other.value)) {
+    throw new GraphError('BadRequest', `The string '${other.value}' is not a valid enumeration type constant of ${type.edm}; its members are ${type.members.join(', ')}.`);
+  }
 }
 
 /** Graph's message for a property the type does not declare. */
@@ -49,7 +61,8 @@ export function resolvePropertyPath(segments: readonly string[], start: Structur
     const prop = findProperty(current, segment);
     if (!prop) throw unknownProperty(segment, current.name);
     names.push(prop.name);
-    const type = { edm: prop.type, collection: prop.collection };
+    const members = model.resolveEnum(prop.type)?.members;
+    const type: ExprType = members ? { edm: prop.type, collection: prop.collection, members } : { edm: prop.type, collection: prop.collection };
     if (i === segments.length - 1) return { names, type };
     const next = prop.complex ? model.resolveType(prop.type) : undefined;
     if (!next || prop.collection) {
@@ -157,6 +170,8 @@ class FilterParser {
     if (op) {
       this.i++;
       const right = this.parsePrimary(depth);
+      assertEnumMember(left.type, right);
+      assertEnumMember(right.type, left);
       if (!comparable(left.type, right.type)) {
         throw new GraphError(
           'BadRequest',
@@ -173,6 +188,7 @@ class FilterParser {
         const literal = this.parseLiteral();
         if (!literal) this.fail('a literal value in the in list');
         if (!comparable(left.type, literal.type)) throw new GraphError('BadRequest', `The 'in' list holds a ${showType(literal.type)} value, which cannot be compared with ${showType(left.type)}.`);
+        assertEnumMember(left.type, literal);
         values.push(literal);
       } while (this.isPunct(',') && this.next());
       this.expectPunct(')');
@@ -224,7 +240,7 @@ class FilterParser {
     const arity = fn === 'tolower' || fn === 'toupper' ? 1 : 2;
     if (args.length !== arity) throw new GraphError('BadRequest', `The function '${fn}' takes ${arity} argument${arity > 1 ? 's' : ''}, found ${args.length} (position ${name.pos}).`);
     for (const a of args) {
-      if (!comparable(a.type, STRING) || a.type.edm === 'Edm.Boolean') throw new GraphError('BadRequest', `The function '${fn}' takes Edm.String arguments, found ${showType(a.type)} (position ${name.pos}).`);
+      if (!comparable(a.type, STRING) || a.type.edm === 'Edm.Boolean' || a.type.members) throw new GraphError('BadRequest', `The function '${fn}' takes Edm.String arguments, found ${showType(a.type)} (position ${name.pos}).`);
     }
     return { kind: 'call', fn, args, type: arity === 1 ? STRING : BOOLEAN };
   }
@@ -268,7 +284,7 @@ class FilterParser {
     if (variable.kind !== 'word') this.fail(`a lambda variable name, as in ${op}(x: …)`);
     this.i++;
     this.expectPunct(':');
-    this.scopes.push({ name: variable.value, type: { edm: collection.type.edm, collection: false } });
+    this.scopes.push({ name: variable.value, type: { ...collection.type, collection: false } });
     const predicate = this.parseOr(this.deeper(depth));
     this.scopes.pop();
     this.requireBoolean(predicate, op);

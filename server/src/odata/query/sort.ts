@@ -28,7 +28,7 @@ function comparator(orderby: readonly OrderKey[]): (a: Decorated, b: Decorated) 
 function keyReaders(orderby: readonly OrderKey[]): Array<(e: Entity) => Value> {
   return orderby.map((k) => {
     const get = pathGetter(k.segments);
-    return (e) => comparableValue(get(e), k.type.edm);
+    return (e) => comparableValue(get(e), k.type.edm, k.type.members);
   });
 }
 

@@ -10,10 +10,23 @@ function walk(value: Value, segments: readonly string[]): Value {
   return v ?? null;
 }
 
-/** A value made comparable: instants for DateTimeOffset, the value itself otherwise; null stays null. */
-export function comparableValue(value: Value, edm: string): Value {
+const memberIndexes = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+/** The position of an enum member (OData compares and orders enum values by it); -1 for a stored non-member. */
+function memberIndex(members: readonly string[], value: string): number {
+  let index = memberIndexes.get(members);
+  if (!index) memberIndexes.set(members, (index = new Map(members.map((m, i) => [m, i]))));
+  return index.get(value) ?? -1;
+}
+
+/**
+ * A value made comparable: instants for DateTimeOffset, member positions for enums, the value itself otherwise;
+ * null stays null. @see OData CSDL §10 (enumeration types are ordered by their members' values)
+ */
+export function comparableValue(value: Value, edm: string, members?: readonly string[]): Value {
   if (value === null || value === undefined) return null;
   if (edm === 'Edm.DateTimeOffset' && typeof value === 'string') return toInstant(value) ?? null;
+  if (members && typeof value === 'string') return memberIndex(members, value);
   return value;
 }
 

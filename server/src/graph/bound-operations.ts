@@ -1,0 +1,133 @@
+import type { JsonObject } from '../json';
+import { isJsonObject } from '../json';
+import type { Entity } from '../store/store';
+import { createEntity, deleteEntity, updateEntity } from './entity-operations';
+import type { OperationDeps } from './entity-operations';
+import { GraphError } from './errors';
+import type { EntitySetModel, OperationModel } from './model';
+
+/** What a bound action or function does, decided from its documented name and parameters. */
+export type OperationSemantics = 'create-many' | 'update-many' | 'delete-many' | 'documented-example';
+
+/** What an operation answers: the entities it created or changed, or its documented response. */
+export type OperationResult =
+  | { kind: 'entities'; entities: Entity[] }
+  | { kind: 'documented'; status: number; body: unknown }
+  | { kind: 'none' };
+
+const COLLECTION = /^Collection\((.+)\)$/;
+
+/** The one collection-valued parameter of an operation (Graph's bulk actions take `value`), and its item type. */
+function bulkParameter(deps: OperationDeps, op: OperationModel): { name: string; itemType: string } | undefined {
+  const schema = op.parameters ? deps.graph.files.find((f) => f.id === op.parameters)?.schema : undefined;
+  const props = Object.entries(schema?.properties ?? {});
+  if (props.length !== 1) return undefined;
+  const [name, prop] = props[0] as [string, { 'x-edmType'?: unknown }];
+  const m = COLLECTION.exec(String(prop['x-edmType'] ?? ''));
+  return m?.[1] ? { name, itemType: m[1] } : undefined;
+}
+
+/**
+ * Graph's bulk patterns, recognised by name and parameter shape rather than by resource: `submit…`/`create…`
+ * with a collection of the set's entity type creates many, `update…` with one patches many by id, `delete…`
+ * with a collection of strings deletes many by id. Anything else answers its documented example.
+ */
+export function semanticsOf(deps: OperationDeps, set: EntitySetModel, op: OperationModel): OperationSemantics {
+  const param = bulkParameter(deps, op);
+  if (op.kind !== 'action' || op.bindsTo !== 'collection' || !param) return 'documented-example';
+  const ofEntities = deps.graph.model.derivesFrom(param.itemType, set.entityType);
+  const by = keyPropertyOf(deps, set, op);
+  if (ofEntities && by === 'id' && /^(submit|create|add)/i.test(op.name)) return 'create-many';
+  if (ofEntities && by === 'id' && /^(update|patch)/i.test(op.name)) return 'update-many';
+  if (param.itemType === 'Edm.String' && by !== undefined && /^(delete|remove)/i.test(op.name)) return 'delete-many';
+  return 'documented-example';
+}
+
+/**
+ * The property a bulk operation addresses entities by: `id`, or the one its name ends with (`…ByExternalId` →
+ * `externalId`) when the entity type declares it; undefined for a name that points nowhere.
+ */
+function keyPropertyOf(deps: OperationDeps, set: EntitySetModel, op: OperationModel): string | undefined {
+  const m = /By([A-Z]\w*?)s?$/.exec(op.name);
+  if (!m?.[1]) return 'id';
+  const name = m[1].charAt(0).toLowerCase() + m[1].slice(1);
+  return deps.graph.model.resolveType(set.entityType)?.property(name) ? name : undefined;
+}
+
+function items(body: JsonObject, name: string): unknown[] {
+  const value = body[name];
+  return Array.isArray(value) ? value : [];
+}
+
+/** `value[i]: message`, so a bulk error names the item. */
+function atItem(index: number, err: unknown): never {
+  if (err instanceof GraphError) throw new GraphError(err.code, err.message.replace(/^Invalid request body: /, `Invalid request body: value[${index}]: `), { ...err.headers });
+  throw err;
+}
+
+/**
+ * Runs a bound operation: its parameters are validated against the page's request body table, then the
+ * bulk semantics apply (every item is validated before any is stored), else the documented response.
+ */
+export function runOperation(deps: OperationDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, body: unknown): OperationResult {
+  const input = body === undefined ? {} : body;
+  if (op.parameters) {
+    if (!isJsonObject(input)) throw new GraphError('BadRequest', `Invalid request body: the parameters of ${op.name} are a JSON object.`);
+    const [problem] = deps.graph.validator.check(op.parameters, input);
+    if (problem !== undefined) throw new GraphError('BadRequest', `Invalid request body: ${problem}.`);
+  }
+  const semantics = semanticsOf(deps, set, op);
+  const param = bulkParameter(deps, op);
+  const list = param && isJsonObject(input) ? items(input, param.name) : [];
+  const type = set.entityType;
+  switch (semantics) {
+    case 'create-many': {
+      list.forEach((item, i) => {
+        try {
+          deps.graph.validator.assertBody(type, 'create', deps.validation, item);
+        } catch (err) {
+          atItem(i, err);
+        }
+      });
+      return { kind: 'entities', entities: list.map((item, i) => guarded(i, () => createEntity(deps, set, item))) };
+    }
+    case 'update-many': {
+      const ids = list.map((item, i) => {
+        const id = isJsonObject(item) ? item.id : undefined;
+        if (typeof id !== 'string' || id === '') throw new GraphError('BadRequest', `Invalid request body: value[${i}]: id: each item names the entity to update by its id.`);
+        if (!deps.store.collection(set.path).get(id)) throw new GraphError('ResourceNotFound', `value[${i}]: Resource '${id}' does not exist; nothing was updated.`);
+        return id;
+      });
+      // Each item names its entity by id; the rest of it is the patch (the key itself is read-only).
+      const patches = list.map((item) => Object.fromEntries(Object.entries(item as JsonObject).filter(([k]) => k !== 'id')));
+      patches.forEach((patch, i) => {
+        try {
+          deps.graph.validator.assertBody(type, 'update', deps.validation, patch);
+        } catch (err) {
+          atItem(i, err);
+        }
+      });
+      return { kind: 'entities', entities: patches.map((patch, i) => guarded(i, () => updateEntity(deps, set, ids[i] ?? '', patch))) };
+    }
+    case 'delete-many': {
+      const by = keyPropertyOf(deps, set, op) ?? 'id';
+      const wanted = new Set(list.filter((v): v is string => typeof v === 'string'));
+      const doomed = by === 'id' ? [...wanted] : [...deps.store.collection(set.path).values()].filter((e) => wanted.has(e[by] as string)).map((e) => e.id);
+      for (const id of doomed) if (deps.store.collection(set.path).get(id)) deleteEntity(deps, set, id);
+      break;
+    }
+    case 'documented-example':
+      if (key !== undefined && !deps.store.collection(set.path).get(key)) throw new GraphError('ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+      break;
+  }
+  if (op.responseExample !== undefined) return { kind: 'documented', status: op.status ?? 200, body: op.responseExample };
+  return { kind: 'none' };
+}
+
+function guarded<T>(index: number, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    return atItem(index, err);
+  }
+}
