@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
+import { loadOperationModules } from './cli/operation-modules';
 import { isLoopbackHost, resolveSettings, serveHelp, SETTINGS } from './cli/settings';
 import type { ServeSettings } from './cli/settings';
 import { mintAccessToken } from './graph/access-token';
@@ -87,7 +88,7 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
 function serve(argv: string[]): void {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' }, help: { type: 'boolean' } };
-  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' || s.key === 'schemas' || s.key === 'allowedHosts' };
+  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' || s.key === 'schemas' || s.key === 'operations' || s.key === 'allowedHosts' };
   const flags = parseFlags(argv, options);
   if (flags.help) {
     process.stdout.write(serveHelp());
@@ -109,6 +110,7 @@ function serve(argv: string[]): void {
     app = createApp({
       store,
       schemaDirs: settings.schemas,
+      operations: settings.operations.length === 0 ? [] : loadOperationModules(settings.operations, loadGraphDefinition(settings.schemas).model),
       storeDescription: settings.data === undefined ? 'memory' : `sqlite:${resolve(settings.data)}`,
       seed,
       validation: settings.validation,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphDefinition } from './graph/registry';
 import { loadGraphDefinition } from './graph/registry';
 import type { AuthMode } from './graph/access-token';
+import type { CustomOperation } from './graph/bound-operations';
 import type { ValidationProfile } from './graph/validate';
 import { createMemoryStore } from './store/memory-store';
 import type { Entity, EntityStore } from './store/store';
@@ -12,6 +13,8 @@ import { EVALUATION_BUDGET_MS } from './odata/query/limits';
 
 /** What `createApp` accepts; every field has a default suited to offline development. */
 export interface AppOptions {
+  /** Custom semantics of bound operations (`--operations DIR`), by entity set and operation name (default: none). */
+  operations?: readonly CustomOperation[];
   /** Folders of extra (imported) schemas served besides schemas/ (default: none). */
   schemaDirs?: readonly string[];
   /** Where entities live (default: a new in-memory store). */
@@ -131,6 +134,7 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
     queryBudgetMs: options.queryBudgetMs ?? EVALUATION_BUDGET_MS,
     adminLocked: options.adminLocked ?? false,
     schemaDirs: options.schemaDirs ?? [],
+    operations: options.operations ?? [],
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     publicOrigin: options.publicOrigin,
     now,

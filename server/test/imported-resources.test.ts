@@ -108,3 +108,29 @@ describe('a resource imported from its doc pages is served with the same semanti
     expect((await request(a).post(`${TI}/deleteTiIndicators`).set(token('ThreatIndicators.ReadWrite.OwnedBy')).set(JSON_TYPE).send({ value: [] })).status).toBe(200);
   });
 });
+
+describe('custom operation semantics (--operations DIR)', () => {
+  const dir = importedSchemas();
+
+  test('a module replaces the generic semantics, with the store at hand through validated operations', async () => {
+    const a = testApp({
+      schemaDirs: [dir],
+      operations: [
+        {
+          set: 'security/tiIndicators',
+          name: 'deleteTiIndicatorsByExternalId',
+          run: (ctx) => {
+            const wanted = new Set((ctx.parameters as { value: string[] }).value);
+            const gone = [...ctx.list()].filter((e) => wanted.has(e.externalId as string));
+            for (const e of gone) ctx.remove(e.id);
+            return { status: 200, body: { value: gone.map((e) => ({ code: 'deleted', message: e.id })) } };
+          },
+        },
+      ],
+    });
+    await request(a).post(`${TI}/submitTiIndicators`).set(AUTH).send({ value: [indicator({ id: 'c-1', externalId: 'e-1' })] });
+    const res = await request(a).post(`${TI}/deleteTiIndicatorsByExternalId`).set(AUTH).send({ value: ['e-1'] });
+    expect([res.status, res.body]).toEqual([200, { value: [{ code: 'deleted', message: 'c-1' }] }]);
+    expect((await request(a).get(`${TI}/c-1`).set(AUTH)).status).toBe(404);
+  });
+});

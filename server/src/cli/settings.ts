@@ -12,6 +12,7 @@ export interface ServeSettings {
   validation: ValidationProfile;
   seed: string | undefined;
   schemas: string[];
+  operations: string[];
   data: string | undefined;
   latency: { min: number; max: number } | undefined;
   failRate: number;
@@ -153,6 +154,7 @@ export const SETTINGS: readonly Setting[] = [
   define({ key: 'validation', flag: 'validation', env: 'MOCKGRAPH_VALIDATION', valueName: VALIDATION_PROFILES.join('|'), description: "doc: the page's create contract; metadata: Graph's metadata (open type)", default: 'doc', shownDefault: 'doc', parse: oneOf(VALIDATION_PROFILES, isValidationProfile) }),
   define({ key: 'seed', flag: 'seed', env: 'MOCKGRAPH_SEED', valueName: 'FILE', description: 'start with these profiles (a JSON array or a Graph collection response)', default: undefined, shownDefault: "the doc example's profile", parse: text }),
   define({ key: 'schemas', flag: 'schemas', env: 'MOCKGRAPH_SCHEMAS', valueName: 'DIR', description: 'also serve the (imported) schemas in DIR (repeatable; comma-separated in env and config)', default: [], shownDefault: 'none', parse: folders }),
+  define({ key: 'operations', flag: 'operations', env: 'MOCKGRAPH_OPERATIONS', valueName: 'DIR', description: 'custom semantics of bound actions and functions: .js modules in DIR (repeatable)', default: [], shownDefault: 'none (generic bulk semantics, else the documented response)', parse: folders }),
   define({ key: 'data', flag: 'data', env: 'MOCKGRAPH_DATA', valueName: 'FILE', description: 'keep the data in this SQLite file, across restarts', default: undefined, shownDefault: 'in memory', parse: text }),
   define({ key: 'latency', flag: 'latency', env: 'MOCKGRAPH_LATENCY', valueName: 'MIN-MAX', description: 'delay every Graph response by MIN to MAX milliseconds', default: undefined, shownDefault: 'none', parse: latency }),
   define({ key: 'failRate', flag: 'fail-rate', env: 'MOCKGRAPH_FAIL_RATE', valueName: 'P', description: 'answer this share of Graph requests with 503 or 504 and Retry-After', default: 0, shownDefault: '0', parse: rate }),

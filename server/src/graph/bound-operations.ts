@@ -3,11 +3,42 @@ import { isJsonObject } from '../json';
 import type { Entity } from '../store/store';
 import { createEntity, deleteEntity, updateEntity } from './entity-operations';
 import type { OperationDeps } from './entity-operations';
+
+/** What bound operations need: the entity operations' dependencies and the custom operation modules. */
+export type BoundDeps = OperationDeps & { operations: readonly CustomOperation[] };
 import { GraphError } from './errors';
 import type { EntitySetModel, OperationModel } from './model';
 
 /** What a bound action or function does, decided from its documented name and parameters. */
 export type OperationSemantics = 'create-many' | 'update-many' | 'delete-many' | 'documented-example';
+
+/**
+ * What a custom operation module (`--operations DIR`) is given: the request's parameters and key, and the
+ * entity set's store through the same validated, quota-checked operations the HTTP API uses.
+ */
+export interface OperationContext {
+  setPath: string;
+  operation: string;
+  /** The entity's key, for an entity-bound operation. */
+  key: string | undefined;
+  /** The request body, already validated against the page's parameters. */
+  parameters: unknown;
+  get(id: string): Entity | undefined;
+  list(): Iterable<Entity>;
+  create(body: unknown): Entity;
+  update(id: string, patch: unknown): Entity;
+  remove(id: string): void;
+}
+
+/** What a custom operation answers: entities (a collection of the set's type), or a status and body as they are. */
+export type CustomReply = { entities: Entity[] } | { status: number; body?: unknown } | undefined;
+
+/** One custom operation: the entity set path and operation name it implements, and its semantics. */
+export interface CustomOperation {
+  set: string;
+  name: string;
+  run(ctx: OperationContext): CustomReply;
+}
 
 /** What an operation answers: the entities it created or changed, or its documented response. */
 export type OperationResult =
@@ -69,13 +100,15 @@ function atItem(index: number, err: unknown): never {
  * Runs a bound operation: its parameters are validated against the page's request body table, then the
  * bulk semantics apply (every item is validated before any is stored), else the documented response.
  */
-export function runOperation(deps: OperationDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, body: unknown): OperationResult {
+export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, body: unknown): OperationResult {
   const input = body === undefined ? {} : body;
   if (op.parameters) {
     if (!isJsonObject(input)) throw new GraphError('BadRequest', `Invalid request body: the parameters of ${op.name} are a JSON object.`);
     const [problem] = deps.graph.validator.check(op.parameters, input);
     if (problem !== undefined) throw new GraphError('BadRequest', `Invalid request body: ${problem}.`);
   }
+  const custom = deps.operations.find((c) => c.set.toLowerCase() === set.path.toLowerCase() && c.name.toLowerCase() === op.name.toLowerCase());
+  if (custom) return runCustom(deps, set, key, op, custom, input);
   const semantics = semanticsOf(deps, set, op);
   const param = bulkParameter(deps, op);
   const list = param && isJsonObject(input) ? items(input, param.name) : [];
@@ -130,4 +163,22 @@ function guarded<T>(index: number, run: () => T): T {
   } catch (err) {
     return atItem(index, err);
   }
+}
+
+function runCustom(deps: BoundDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, custom: CustomOperation, parameters: unknown): OperationResult {
+  const collection = deps.store.collection(set.path);
+  const reply = custom.run({
+    setPath: set.path,
+    operation: op.name,
+    key,
+    parameters,
+    get: (id) => collection.get(id),
+    list: () => collection.values(),
+    create: (body) => createEntity(deps, set, body),
+    update: (id, patch) => updateEntity(deps, set, id, patch),
+    remove: (id) => deleteEntity(deps, set, id),
+  });
+  if (reply === undefined) return { kind: 'none' };
+  if ('entities' in reply) return { kind: 'entities', entities: reply.entities };
+  return reply.body === undefined ? (reply.status === 204 ? { kind: 'none' } : { kind: 'documented', status: reply.status, body: null }) : { kind: 'documented', status: reply.status, body: reply.body };
 }
