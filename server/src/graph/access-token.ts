@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkJsonBytes } from '../json-guard';
 import { GraphError } from './errors';
 
 /** How requests are authenticated. */
@@ -37,8 +38,15 @@ function isCanonicalBase64url(segment: string): boolean {
 
 function decodeSegment(segment: string, what: string): Record<string, unknown> {
   if (!isCanonicalBase64url(segment)) throw invalid(`The token's ${what} is not canonical base64url.`);
+  const bytes = Buffer.from(segment, 'base64url');
   try {
-    const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+    // JSON.parse keeps the last of two equal keys; a claim given twice is ambiguous, so it is refused. @see RFC 7515 §5.2
+    checkJsonBytes(bytes);
+  } catch {
+    throw invalid(`The token's ${what} is not valid JSON, or has a member more than once.`);
+  }
+  try {
+    const value = JSON.parse(bytes.toString('utf8')) as unknown;
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through to the error below
@@ -60,6 +68,8 @@ export function readAccessToken(token: string, options: { secret?: string; now: 
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
   const header = decodeSegment(headerPart, 'header');
   const claims = decodeSegment(payloadPart, 'payload') as AccessTokenClaims;
+  // No JWS extension is understood, so a token that marks one critical is refused. @see RFC 7515 §4.1.11
+  if (header.crit !== undefined) throw invalid('The token names critical header extensions (crit), which this server does not understand.');
   if (options.secret !== undefined) {
     if (header.alg !== 'HS256') throw invalid(`The token's algorithm '${String(header.alg)}' is not accepted; this server verifies HS256 signatures.`);
     const expected = sign(`${headerPart}.${payloadPart}`, options.secret);

@@ -21,6 +21,9 @@ export const GRAPH_ERROR_CATALOG = {
   GatewayTimeout: { status: 504, when: 'With --fail-rate P: a simulated upstream timeout, with Retry-After.' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
+/** The longest error message sent or logged; a longer one (it quotes the request) is cut. */
+export const MAX_ERROR_MESSAGE_LENGTH = 4_600;
+
 /** Every code mockgraph can answer with. */
 export type GraphErrorCode = keyof typeof GRAPH_ERROR_CATALOG;
 
@@ -31,7 +34,8 @@ export class GraphError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: GraphErrorCode, message: string, headers: Record<string, string> = {}) {
-    super(message);
+    // Messages quote what the client sent: bounded, so an error body or a log line cannot be made huge.
+    super(message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH)}… (message cut at ${MAX_ERROR_MESSAGE_LENGTH} characters)` : message);
     this.name = 'GraphError';
     this.code = code;
     this.status = GRAPH_ERROR_CATALOG[code].status;

@@ -1,12 +1,13 @@
 import { createMemoryStore } from '../store/memory-store';
 import type { Entity } from '../store/store';
+import { storedBytes } from '../store/store';
 import { contentsOverLimits, storeOverLimits } from './quota';
 import { loadGraphDefinition } from './registry';
 
 const graph = loadGraphDefinition();
 const PATH = 'security/ipSecurityProfiles';
 const entities = (n: number): Entity[] => Array.from({ length: n }, (_, i) => ({ id: `e-${i}`, note: 'é' }));
-const bytesOf = (list: Entity[]) => list.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
+const bytesOf = (list: Entity[]) => list.reduce((n, e) => n + storedBytes(JSON.stringify(e)), 0);
 
 describe('start-up checks against the storage limits', () => {
   test('storeOverLimits: undefined within the limits, else one line naming the figures and the flag', () => {

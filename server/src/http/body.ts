@@ -2,7 +2,7 @@ import express from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { GraphError } from '../graph/errors';
 import { HEADER } from './headers';
-import { checkJsonBytes } from './json-guard';
+import { checkJsonBytes } from '../json-guard';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 

@@ -11,8 +11,14 @@ function graphDate(d: Date): string {
   return d.toISOString().slice(0, 19);
 }
 
+/** A zlib failure while inflating a `Content-Encoding: gzip|deflate|br` body: the client's bytes were not what they said. */
+function isDecompressionError(err: { code?: unknown; errno?: unknown }): boolean {
+  return typeof err.code === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR)/.test(err.code);
+}
+
 /** body-parser's failures, as Graph would phrase them. */
-function fromBodyParser(err: { type?: unknown; message?: unknown }): GraphError | undefined {
+function fromBodyParser(err: { type?: unknown; message?: unknown; code?: unknown }): GraphError | undefined {
+  if (isDecompressionError(err)) return new GraphError('BadRequest', 'The request body could not be decompressed: it does not match its Content-Encoding.');
   switch (err.type) {
     case 'entity.parse.failed':
       return new GraphError('BadRequest', `Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format. (${String(err.message)})`);

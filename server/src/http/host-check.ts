@@ -4,6 +4,8 @@ import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
 import { HEADER } from './headers';
 
+const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?$/i;
+
 /** The host part of a Host header (`[::1]:4000` → `::1`, `Example.test:80` → `example.test`). */
 export function hostName(host: string): string {
   const h = host.trim().toLowerCase();
@@ -24,6 +26,8 @@ function matches(pattern: string, host: string): boolean {
  * controls, never an address), the public origin's host, and the configured --allowed-hosts.
  */
 export function isAllowedHost(host: string, allowed: readonly string[], publicOrigin: string | undefined): boolean {
+  // A Host is a name or an address and an optional port, nothing else: links are built from it. @see RFC 9110 §7.2
+  if (!HOST_SYNTAX.test(host.trim())) return false;
   if (allowed.includes('*')) return true;
   const name = hostName(host);
   if (name === '') return false;

@@ -72,14 +72,16 @@ export function matchGraphRoute(deps: AppDeps): RequestHandler {
     }
     const methods = ROUTES[path.target.kind] as Partial<Record<string, Handler>>;
     const allowed = allowedMethods(path.target);
-    const handler = allowed.includes(req.method) ? methods[req.method] : undefined;
+    // HEAD is GET without the body (Node's server drops it). @see RFC 9110 §9.3.2
+    const method = req.method === 'HEAD' && allowed.includes('GET') ? 'GET' : req.method;
+    const handler = allowed.includes(method) ? methods[method] : undefined;
     if (!handler) {
       const allow = allowed.join(', ');
       throw new GraphError('MethodNotAllowed', `The HTTP method '${req.method}' is not allowed on this resource; allowed: ${allow || 'none'}.`, { [HEADER.allow]: allow });
     }
     const claims = requestContext(res).claims;
     if (claims) {
-      const write = req.method !== 'GET';
+      const write = method !== 'GET';
       const { permissions } = path.target.set;
       const needed = path.target.kind === 'operation' && path.target.operation.permissions.length > 0 ? path.target.operation.permissions : write ? permissions.write : permissions.read;
       assertPermission(claims, needed, `${req.method} ${path.target.set.path}`);

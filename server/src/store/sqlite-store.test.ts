@@ -7,7 +7,7 @@ import { generateProfiles } from '../seed/generate';
 import { createMemoryStore } from './memory-store';
 import { createSqliteStore, DataFileError } from './sqlite-store';
 import type { Entity, EntityStore } from './store';
-import { StoreUnavailableError } from './store';
+import { storedBytes, StoreUnavailableError } from './store';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'mockgraph-store-')), 'data.db');
 const PATH = 'security/ipSecurityProfiles';
@@ -33,11 +33,11 @@ describe.each([
     store.close();
   });
 
-  test('dataBytes is the UTF-8 size of every stored JSON text, kept up to date by every write', () => {
+  test('dataBytes is the stored size (UTF-8 JSON plus the overhead of each object and array) of every entity, kept up to date by every write', () => {
     const store = make();
     const c = store.collection(PATH);
     const other = store.collection('other/set');
-    const bytes = (...entities: Entity[]) => entities.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
+    const bytes = (...entities: Entity[]) => entities.reduce((n, e) => n + storedBytes(JSON.stringify(e)), 0);
     expect(store.dataBytes()).toBe(0);
     const a = { id: 'a', note: 'ü€😀' };
     c.insert(a);
@@ -91,7 +91,7 @@ describe.each([
     expect(c.get('old-1')).toBeUndefined();
     expect(other.count()).toBe(0);
     expect(store.collection('never/seen/before').count()).toBe(0);
-    expect(store.dataBytes()).toBe(fresh.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0));
+    expect(store.dataBytes()).toBe(fresh.reduce((n, e) => n + storedBytes(JSON.stringify(e)), 0));
     expect(c.insert({ id: 'new-1' })).toBe(false);
     expect(c.insert({ id: 'new-3' })).toBe(true);
     store.close();
@@ -220,7 +220,7 @@ describe('the sqlite store over the storage limits', () => {
   test('more stored JSON than maxDataBytes: DataFileError naming the size, the limit and the flag', () => {
     const body = (i: number) => JSON.stringify({ id: `e-${i}`, note: 'é'.repeat(500) });
     const path = fileWith(3, body);
-    const total = [0, 1, 2].reduce((n, i) => n + Buffer.byteLength(body(i)), 0);
+    const total = [0, 1, 2].reduce((n, i) => n + storedBytes(body(i)), 0);
     expect(() => createSqliteStore(path, { maxDataBytes: 2048 })).toThrow(
       new DataFileError(`the data file ${path} is over a storage limit: the stored JSON is ${total.toLocaleString('en-US')} bytes (0.0 MiB), more than --max-data-size allows (2,048 bytes, 0.0 MiB); raise --max-data-size or use another --data file`),
     );

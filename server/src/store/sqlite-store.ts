@@ -6,7 +6,7 @@ import type { IndexContent, StoreTally } from './entity-index';
 import { findBreach } from './limits';
 import type { StorageLimits } from './limits';
 import type { Entity, EntityCollection, EntityStore } from './store';
-import { storedBytes, StoreUnavailableError } from './store';
+import { CONTAINER_OVERHEAD_BYTES, storedBytes, StoreUnavailableError } from './store';
 
 /** Raised when the data file cannot be served: held by another mockgraph process, not a database, or over a storage limit. */
 export class DataFileError extends Error {}
@@ -128,7 +128,7 @@ function openDatabase(file: string): Database.Database {
 
 /** Entities per collection and stored bytes in all, counted by SQLite without loading a row into memory. */
 function storedFigures(db: Database.Database): { counts: Array<[string, number]>; bytes: number } {
-  const rows = db.prepare('SELECT collection, COUNT(*) AS n, SUM(octet_length(body)) AS bytes FROM entities GROUP BY collection').all() as Array<{ collection: string; n: number; bytes: number | null }>;
+  const rows = db.prepare(`SELECT collection, COUNT(*) AS n, SUM(octet_length(body) + ${CONTAINER_OVERHEAD_BYTES} * (length(body) - length(replace(replace(body, '{', ''), '[', '')))) AS bytes FROM entities GROUP BY collection`).all() as Array<{ collection: string; n: number; bytes: number | null }>;
   return { counts: rows.map((r) => [r.collection, r.n]), bytes: rows.reduce((sum, r) => sum + (r.bytes ?? 0), 0) };
 }
 

@@ -28,9 +28,33 @@ export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
 
-/** What `dataBytes()` counts for one entity: the UTF-8 size of its JSON text. */
+/**
+ * What an object or array costs in memory beyond its JSON text (V8 object headers, hidden classes, element
+ * stores): `{}` is 2 bytes of JSON but about this much of heap, so a quota of JSON bytes alone would not bound memory.
+ */
+export const CONTAINER_OVERHEAD_BYTES = 48;
+
+/** The number of objects and arrays in a JSON text (brackets outside strings). */
+function containers(json: string): number {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) n++;
+  }
+  return n;
+}
+
+/**
+ * What `dataBytes()` and the `--max-data-size` quota count for one entity: the UTF-8 size of its JSON text plus
+ * CONTAINER_OVERHEAD_BYTES for each object and array in it, so that the quota bounds memory, not only text.
+ */
 export function storedBytes(json: string): number {
-  return Buffer.byteLength(json, 'utf8');
+  return Buffer.byteLength(json, 'utf8') + CONTAINER_OVERHEAD_BYTES * containers(json);
 }
 
 /** The store: one collection per entity-set path (e.g. `<singleton>/<containment>`). */
