@@ -42,6 +42,17 @@ describe('architecture (STYLE.md)', () => {
     expect(bad.map((f) => relative(ROOT, join(ROOT, f)))).toEqual([]);
   });
 
+  test('no server module names a particular resource: everything resource-specific comes from schemas/', () => {
+    const served = readdirSync(join(ROOT, 'schemas', 'graph'))
+      .map((f) => JSON.parse(readFileSync(join(ROOT, 'schemas', 'graph', f), 'utf8')) as { 'x-odataType'?: string; 'x-entitySet'?: { path: string; permissions?: { read: string[]; write: string[] } } })
+      .filter((s) => s['x-entitySet'] !== undefined);
+    const names = served.flatMap((s) => [String(s['x-odataType']).split('.').pop() ?? '', ...(s['x-entitySet']?.path.split('/').slice(-1) ?? []), ...(s['x-entitySet']?.permissions?.write ?? []).map((p) => p.split('.')[0] ?? '')]);
+    expect(names.length).toBeGreaterThan(0);
+    const pattern = new RegExp(names.filter(Boolean).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+    const bad = server.filter((f) => !f.endsWith('test-data.ts')).filter((f) => pattern.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(bad).toEqual([]);
+  });
+
   test('the store and the Graph model never import the HTTP layer', () => {
     const lower = server.filter((f) => /server\/src\/(store|graph|odata)\//.test(f.split('\\').join('/')));
     expect(lower.filter((f) => imports(f).some(([spec]) => spec.includes('/http/')))).toEqual([]);

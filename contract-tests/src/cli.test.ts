@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/src/index';
+import { notesSchemaDir } from '../../server/test/extra-schemas';
 import { runContractCommand } from './cli';
 import { expandDocArguments } from './files';
 
@@ -49,6 +50,30 @@ describe('mockgraph contract', () => {
       expect(report.summary).toEqual({ passed: 9, failed: 0, skipped: 4 });
       expect(status).toBe(0);
     } finally {
+      server.close();
+    }
+  });
+
+  test('--admin-token (or MOCKGRAPH_ADMIN_TOKEN) lets setup create entities of a set without POST through the admin API; --schemas names the set', async () => {
+    const dir = notesSchemaDir();
+    const server: Server = createApp({ schemaDirs: [dir], adminToken: 'contract-admin-token', logNotice: () => {} }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const saved = process.env.MOCKGRAPH_ADMIN_TOKEN;
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const args = ['--base-url', base, '--schemas', dir, '--reporter', 'json', 'contract-tests/fixtures/threat-notes.md'];
+      const summary = async (extra: string[]) => (JSON.parse((await run('contract', [...args, ...extra])).stdout) as { summary: unknown }).summary;
+      expect(await summary(['--admin-token', 'contract-admin-token'])).toEqual({ passed: 3, failed: 0, skipped: 0 });
+      delete process.env.MOCKGRAPH_ADMIN_TOKEN;
+      // Setup is refused (401) for the placeholders; AdminNote, created by the first run, is still there.
+      expect(await summary([])).toEqual({ passed: 1, failed: 2, skipped: 0 });
+      process.env.MOCKGRAPH_ADMIN_TOKEN = 'contract-admin-token';
+      expect(await summary([])).toEqual({ passed: 3, failed: 0, skipped: 0 });
+      // In-process, the mock serves the --schemas folder too.
+      expect((await run('contract', ['--schemas', dir, 'contract-tests/fixtures/threat-notes.md'])).status).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.MOCKGRAPH_ADMIN_TOKEN;
+      else process.env.MOCKGRAPH_ADMIN_TOKEN = saved;
       server.close();
     }
   });

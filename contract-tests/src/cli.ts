@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp, generateProfiles, loadGraphDefinition } from '../../server/src/index';
+import { createApp, loadGraphDefinition } from '../../server/src/index';
 import { matchContextFor } from './context';
 import { fetchTarget } from './fetch-target';
 import { expandDocArguments } from './files';
@@ -40,12 +40,15 @@ function loadPages(args: string[]): DocPage[] {
   return files.map((f) => loadDocPage(readFileSync(f, 'utf8'), relative(process.cwd(), f) || f));
 }
 
-const CONTRACT_HELP = `mockgraph contract [--docs FILES…] [--base-url URL] [--token T] [--reporter console|junit|json] [--out FILE] [FILES…]
+const CONTRACT_HELP = `mockgraph contract [--docs FILES…] [--base-url URL] [--token T] [--admin-token T] [--schemas DIR] [--reporter console|junit|json] [--out FILE] [FILES…]
 
 Replays every request/response example of Graph documentation pages and checks the answers.
   --docs FILES       pages, folders or globs (default: contract-tests/docs)
   --base-url URL     the server to test (default: mockgraph itself, started in-process on a free port)
   --token T          the bearer token to send (default: mockgraph-contract-test)
+  --admin-token T    the admin token of a mockgraph target (default: MOCKGRAPH_ADMIN_TOKEN); used to create
+                     entities through /_mockgraph/entities in collections whose pages document no POST
+  --schemas DIR      extra (imported) schemas the target serves; the in-process mock serves them too (repeatable)
   --service-root P   where placeholder roots such as docs\\api map to (default: /beta)
   --reporter R       console (default), junit or json
   --out FILE         write the report there instead of standard output
@@ -58,6 +61,8 @@ async function contract(argv: string[]): Promise<number> {
     docs: { type: 'string', multiple: true },
     'base-url': { type: 'string' },
     token: { type: 'string' },
+    'admin-token': { type: 'string' },
+    schemas: { type: 'string', multiple: true },
     'service-root': { type: 'string' },
     reporter: { type: 'string' },
     out: { type: 'string' },
@@ -69,18 +74,25 @@ async function contract(argv: string[]): Promise<number> {
   const docArgs = [...((values.docs as string[] | undefined) ?? []), ...positionals];
   const pages = loadPages(docArgs.length > 0 ? docArgs : ['contract-tests/docs']);
 
+  const schemaDirs = (values.schemas as string[] | undefined) ?? [];
+  let graph;
+  try {
+    graph = loadGraphDefinition(schemaDirs);
+  } catch (err) {
+    usage((err as Error).message);
+  }
   let server: Server | undefined;
   let baseUrl = values['base-url'] as string | undefined;
   if (baseUrl === undefined) {
-    server = createApp({ logError: () => {} }).listen(0, '127.0.0.1');
+    server = createApp({ logError: () => {}, schemaDirs }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server!.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   } else if (!/^https?:\/\//.test(baseUrl)) {
     usage(`--base-url must be an http(s) URL, got '${baseUrl}'`);
   }
-  const { id: _id, ...seedBody } = generateProfiles(1, 7)[0] ?? {};
-  const options = { token: values.token as string | undefined, serviceRoot: values['service-root'] as string | undefined, seedBody };
-  const ctx = matchContextFor(loadGraphDefinition());
+  const adminToken = (values['admin-token'] as string | undefined) ?? (process.env.MOCKGRAPH_ADMIN_TOKEN || undefined);
+  const options = { token: values.token as string | undefined, serviceRoot: values['service-root'] as string | undefined, adminToken, pages, graph };
+  const ctx = matchContextFor(graph);
   const target = fetchTarget(baseUrl);
   const results: CaseResult[] = [];
   try {

@@ -4,6 +4,8 @@ import { matchResponse } from './match';
 import { collectionOf, fillPlaceholders, hasPlaceholder, pathOnly, sameShape, withoutRef } from './paths';
 import type { HttpTarget, ReplayOptions, ReplayRequest } from './replay';
 import { normalizeExampleUrl, toReplayRequest } from './replay';
+import { createEntityFor, ensureLiteralEntity, SetupSkipped } from './setup';
+import type { SetupOptions } from './setup';
 
 /** One request to replay: a doc example, or the page's HTTP request line standing in for its path. */
 export interface ReplayCase {
@@ -29,10 +31,11 @@ export interface CaseResult {
   durationMs: number;
 }
 
-/** Options of a run: replay options plus a body to create entities with when a page has no create example. */
-export interface RunOptions extends ReplayOptions {
-  seedBody?: unknown;
-}
+/**
+ * Options of a run: replay options plus what setting up placeholders may use (a seed body, the run's pages, the
+ * target's schemas, mockgraph's admin token).
+ */
+export type RunOptions = SetupOptions;
 
 /** Every replayable case of a page: each example, and each HTTP request line that writes its path differently. */
 export function casesOf(page: DocPage, options: ReplayOptions = {}): ReplayCase[] {
@@ -49,27 +52,6 @@ export function casesOf(page: DocPage, options: ReplayOptions = {}): ReplayCase[
   return cases;
 }
 
-/** The page's own create example for a collection path, if it has one (a POST whose path is the collection). */
-function createBodyFor(page: DocPage, collection: string, options: ReplayOptions): string | undefined {
-  const create = page.examples.find((e) => e.replayable && e.request.method === 'POST' && sameShape(pathOnly(normalizeExampleUrl(e.request.url, options.serviceRoot)), collection));
-  return create?.request.bodyText;
-}
-
-/** Creates an entity in `collection` (from the page's create example, else the seed body) and returns its id. */
-async function createEntity(page: DocPage, collection: string, target: HttpTarget, options: RunOptions): Promise<string> {
-  const body = createBodyFor(page, collection, options) ?? (options.seedBody === undefined ? undefined : JSON.stringify(options.seedBody));
-  if (body === undefined) throw new Error(`no create example on the page and no seed body for ${collection}`);
-  const res = await target({ method: 'POST', path: collection, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token ?? 'mockgraph-contract-test'}` }, body });
-  let id: unknown;
-  try {
-    id = (JSON.parse(res.bodyText) as { id?: unknown }).id;
-  } catch {
-    id = undefined;
-  }
-  if (res.status !== 201 || typeof id !== 'string') throw new Error(`setup: POST ${collection} answered ${res.status}: ${res.bodyText.slice(0, 300)}`);
-  return id;
-}
-
 /** True when the doc's response shows a non-empty collection, so the collection needs data to show. */
 function showsItems(response: DocResponse | undefined, property: string): boolean {
   const items = (response?.body as Record<string, unknown> | undefined)?.[property];
@@ -82,11 +64,12 @@ async function prepare(c: ReplayCase, target: HttpTarget, options: RunOptions): 
   if (hasPlaceholder(request.path)) {
     const collection = collectionOf(request.path);
     if (!collection) throw new Error(`cannot tell which collection the placeholder in ${request.path} belongs to`);
-    return { ...request, path: fillPlaceholders(request.path, await createEntity(page, collection, target, options)) };
+    return { ...request, path: fillPlaceholders(request.path, await createEntityFor(page, collection, target, options, example.response?.body)) };
   }
+  if ((example.response?.status ?? 500) < 400) await ensureLiteralEntity(request.method, request.path, example.response?.body, target, options);
   const property = typeof example.responseAnnotation?.collectionProperty === 'string' ? example.responseAnnotation.collectionProperty : 'value';
   if (request.method === 'GET' && example.responseAnnotation?.isCollection === true && showsItems(example.response, property)) {
-    await createEntity(page, withoutRef(pathOnly(request.path)), target, options).catch(() => undefined);
+    await createEntityFor(page, withoutRef(pathOnly(request.path)), target, options).catch(() => undefined);
   }
   return request;
 }
@@ -103,6 +86,7 @@ export async function runCase(c: ReplayCase, target: HttpTarget, ctx: MatchConte
     return { ...base, status: mismatches.length === 0 ? 'passed' : 'failed', request: { method: sent.method, path: sent.path }, actualStatus: actual.status, mismatches, reason: undefined, durationMs: Date.now() - started };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
+    if (err instanceof SetupSkipped) return { ...base, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, durationMs: Date.now() - started };
     return { ...base, status: 'failed', request: sent && { method: sent.method, path: sent.path }, actualStatus: undefined, mismatches: [], reason, durationMs: Date.now() - started };
   }
 }

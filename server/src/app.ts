@@ -23,7 +23,7 @@ export function createApp(options: AppOptions = {}): Express {
   const storeOver = storeOverLimits(deps);
   if (storeOver !== undefined) throw new Error(`the store is ${storeOver}`);
   // A data file that keeps its own data was not seeded, but a reset would store the seed.
-  const seedOver = contentsOverLimits(new Map(deps.graph.model.entitySets.map((set) => [set.path, deps.seed])), deps);
+  const seedOver = contentsOverLimits(deps.seed, deps);
   if (seedOver !== undefined) throw new Error(`the seed is ${seedOver}`);
   const log = new RequestLog(deps.requestLogSize);
   const app = express();

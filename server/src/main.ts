@@ -10,8 +10,9 @@ import type { ServeSettings } from './cli/settings';
 import { mintAccessToken } from './graph/access-token';
 import type { AccessTokenClaims } from './graph/access-token';
 import { loadGraphDefinition } from './graph/registry';
-import { docExampleProfile, SeedError, seedRecords } from './graph/seed';
-import { generateProfiles, seededRandom } from './seed/generate';
+import { exampleSeed, SeedError, seedRecords } from './graph/seed';
+import type { SeedInput } from './graph/seed';
+import { generateEntities, seededRandom } from './seed/generate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
 
@@ -21,8 +22,9 @@ Commands:
   mockgraph serve [options]          serve the mock (the default command; see mockgraph serve --help)
   mockgraph token [--scp S] [--roles R] [--secret S] [--expires-in SECONDS] [--tid T] [--appid A]
                                      print a test access token (JWT) for --auth jwt
-  mockgraph seed --count N [--random-seed S] [--out FILE]
-                                     write N realistic, deterministic profiles as JSON (a --seed file)
+  mockgraph seed --count N [--set PATH] [--random-seed S] [--out FILE] [--schemas DIR]
+                                     write N realistic, deterministic entities of an entity set as JSON
+                                     (a --seed file; --set is needed when the schemas hold several sets)
   mockgraph contract [options]       replay Graph doc examples against a server (see mockgraph contract --help)
   mockgraph lint-docs FILES…         report problems of Graph doc pages
 `;
@@ -60,8 +62,9 @@ function readConfig(explicit: string | undefined): { file: Record<string, unknow
   }
 }
 
-function readSeed(settings: ServeSettings): unknown[] {
-  if (settings.seed === undefined) return [docExampleProfile(loadGraphDefinition())];
+/** The --seed file (an array, a collection response, or keyed by entity-set path), else every set's schema example. */
+function readSeed(settings: ServeSettings): SeedInput {
+  if (settings.seed === undefined) return exampleSeed(loadGraphDefinition(settings.schemas), settings.validation);
   // A seed file far over the storage limit would only exhaust memory while being parsed.
   const bytes = existsSync(settings.seed) ? statSync(settings.seed).size : 0;
   if (bytes > settings.maxDataSize * 2) fail(`seed file ${settings.seed} is ${bytes} bytes, over twice the storage limit of ${settings.maxDataSize} bytes (raise it with --max-data-size)`);
@@ -142,7 +145,9 @@ function serve(argv: string[]): void {
   server.on('listening', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
-    const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+    // A wildcard address is reached as localhost; an IPv6 address is written in brackets in a URL.
+    const wildcard = ['0.0.0.0', '::', '0', '[::]'].includes(settings.host);
+    const host = wildcard ? 'localhost' : settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;
     const admin = !settings.admin
       ? 'admin API off'
       : adminLocked
@@ -196,14 +201,33 @@ function token(argv: string[]): void {
   process.stdout.write(mintAccessToken(claims, one(values, 'secret') ?? process.env.MOCKGRAPH_JWT_SECRET) + '\n');
 }
 
-/** `mockgraph seed`: writes N deterministic profiles (same seed, same bytes). */
+/** `mockgraph seed`: writes N deterministic entities of one entity set (same seed, same bytes). */
 function seed(argv: string[]): void {
-  const values = parseFlags(argv, { count: { type: 'string' }, 'random-seed': { type: 'string' }, out: { type: 'string' } });
-  const count = Number(one(values, 'count'));
+  const values = parseFlags(argv, { set: { type: 'string' }, count: { type: 'string' }, 'random-seed': { type: 'string' }, out: { type: 'string' }, schemas: { type: 'string', multiple: true } });
+  const rawCount = one(values, 'count');
+  if (rawCount === undefined) fail('seed needs --count N: how many entities to write (e.g. mockgraph seed --count 100)');
+  const count = Number(rawCount);
   const randomSeed = Number(one(values, 'random-seed') ?? 1);
-  if (!Number.isInteger(count) || count < 0 || count > 1_000_000) fail(`--count must be an integer from 0 to 1000000, got '${String(one(values, 'count'))}'`);
+  if (!/^\d+$/.test(rawCount) || count > 1_000_000) fail(`--count must be an integer from 0 to 1000000, got '${rawCount}'`);
   if (!Number.isInteger(randomSeed) || randomSeed < 0) fail(`--random-seed must be a non-negative integer, got '${String(one(values, 'random-seed'))}'`);
-  const text = JSON.stringify(generateProfiles(count, randomSeed), null, 2) + '\n';
+  const flagged = values.schemas as string[] | undefined;
+  const dirs = flagged ?? (process.env.MOCKGRAPH_SCHEMAS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  let graph;
+  try {
+    graph = loadGraphDefinition(dirs);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const sets = graph.model.entitySets.map((s) => s.path);
+  const set = one(values, 'set') ?? (sets.length === 1 ? sets[0] : undefined);
+  if (set === undefined) fail(`seed needs --set PATH: the schemas hold ${sets.length} entity sets (${sets.join(', ') || 'none'}); choose one, e.g. --set ${sets[0] ?? 'PATH'}`);
+  let entities;
+  try {
+    entities = generateEntities(graph, set, count, randomSeed);
+  } catch (err) {
+    fail(`--set ${set}: ${(err as Error).message}`);
+  }
+  const text = JSON.stringify(entities, null, 2) + '\n';
   const out = one(values, 'out');
   if (out === undefined) process.stdout.write(text);
   else writeFileSync(out, text);

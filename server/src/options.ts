@@ -5,8 +5,9 @@ import type { AuthMode } from './graph/access-token';
 import type { CustomOperation } from './graph/bound-operations';
 import type { ValidationProfile } from './graph/validate';
 import { createMemoryStore } from './store/memory-store';
-import type { Entity, EntityStore } from './store/store';
-import { prepareSeed } from './graph/seed';
+import type { EntityStore } from './store/store';
+import { prepareSeeds } from './graph/seed';
+import type { PreparedSeed, SeedInput } from './graph/seed';
 import { QueryCursors } from './odata/query/cursors';
 import { DEFAULT_PAGE_SIZE } from './odata/query/execute';
 import { EVALUATION_BUDGET_MS } from './odata/query/limits';
@@ -45,8 +46,12 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Fixed `scheme://host[:port]` for links; by default taken from each request's Host header. */
   publicOrigin?: string;
-  /** Profiles the collection starts with when it is empty, and returns to on reset (default: none). Validated first. */
-  seed?: readonly unknown[];
+  /**
+   * Entities each entity set starts with when it is empty, and returns to on reset (default: none), validated
+   * first: an object keyed by entity-set path, or an array (for a service with one entity set, or whose records
+   * each name their type with `@odata.type`).
+   */
+  seed?: SeedInput;
   /** Serve the admin API and inspector page under /_mockgraph (default true). */
   admin?: boolean;
   /** How many recent requests /_mockgraph/requests keeps (default 200). */
@@ -97,8 +102,8 @@ export interface AppDeps extends Required<Omit<AppOptions, 'publicOrigin' | 'jwt
   /** Explicit CORS origins; undefined means the loopback default. */
   corsOrigins: readonly string[] | undefined;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
-  /** The validated seed, in stored form. */
-  seed: readonly Entity[];
+  /** The validated seed, in stored form: entity-set path → entities. */
+  seed: PreparedSeed;
   graph: GraphDefinition;
   cursors: QueryCursors;
 }
@@ -118,7 +123,7 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
   return {
     store: options.store ?? createMemoryStore(),
     validation,
-    seed: prepareSeed(options.seed ?? [], graph, validation),
+    seed: prepareSeeds(options.seed, graph, validation),
     admin: options.admin ?? true,
     requestLogSize: options.requestLogSize ?? 200,
     onRequest: options.onRequest,

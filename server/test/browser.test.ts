@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { NOTE_EXAMPLE, NOTES_PATH, notesSchemaDir } from './extra-schemas';
 import { docExampleBody, testApp } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -151,6 +152,33 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
     } finally {
       locked.closeAllConnections();
       locked.close();
+    }
+  });
+
+  test("the inspector's set chooser shows the chosen set's entities with that set's own columns, paging as before", async () => {
+    const notes = Array.from({ length: 55 }, (_, i) => ({ ...NOTE_EXAMPLE, id: `note-${String(i + 1).padStart(2, '0')}`, title: `Note number ${i + 1}` }));
+    const server = createServer(testApp({ publicOrigin: undefined, schemaDirs: [notesSchemaDir()], seed: { 'security/ipSecurityProfiles': [{ ...docExampleBody(), id: 'a-profile' }], [NOTES_PATH]: notes } }));
+    const url = await listen(server);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${url}/_mockgraph/`);
+      await page.waitForSelector('text=a-profile', { timeout: 10_000 });
+      expect(await page.$$eval('#set option', (options) => options.map((o) => (o as unknown as { textContent: string }).textContent))).toEqual(['security/ipSecurityProfiles (1)', `${NOTES_PATH} (55)`]);
+      expect(await page.textContent('#profiles thead')).toContain('address');
+      await page.selectOption('#set', NOTES_PATH);
+      await page.waitForSelector('text=note-01', { timeout: 10_000 });
+      expect(await page.$$eval('#profiles thead th', (ths) => ths.map((th) => (th as unknown as { textContent: string }).textContent))).toEqual(['id', 'title', 'city', 'severity', 'createdDateTime']);
+      expect(await page.textContent('#profiles')).not.toContain('a-profile');
+      expect([await page.textContent('#profile-count'), await page.textContent('#page')]).toEqual(['55', '1–50 of 55']);
+      await page.click('#next');
+      await page.waitForSelector('text=note-55', { timeout: 10_000 });
+      expect(await page.textContent('#page')).toBe('51–55 of 55');
+      // An entity created in that set through the admin API shows up at the next poll.
+      await fetch(`${url}/_mockgraph/entities/${NOTES_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...NOTE_EXAMPLE, id: 'note-56' }) });
+      await page.waitForSelector('text=note-56', { timeout: 10_000 });
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 

@@ -6,6 +6,7 @@ import { generateProfiles } from '../src/seed/generate';
 import { call, runCli, serve, tempDir } from './process-helpers';
 import type { Served } from './process-helpers';
 import { COLLECTION, docExampleBody, graphErrorProblems } from './helpers';
+import { storedBytes } from '../src/store/store';
 
 const PATH = 'security/ipSecurityProfiles';
 const DIST = join(__dirname, '..', '..', 'dist', 'server', 'src');
@@ -78,7 +79,7 @@ describe('a data file over the storage limits stops start-up with one line (exit
 
   test('more stored JSON than --max-data-size (here 1mb)', () => {
     const file = dataFileOf(2, `'{"id":"e-' || i || '","note":"' || printf('%.*c', 600000, 'x') || '"}'`);
-    const total = fileContent(file).reduce((n, r) => n + Buffer.byteLength(r.body), 0);
+    const total = fileContent(file).reduce((n, r) => n + storedBytes(r.body), 0);
     const r = runCli(['serve', '--port', '0', '--data', file, '--max-data-size', '1mb']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([

@@ -4,18 +4,20 @@ import express from 'express';
 import type { Request, Router } from 'express';
 import { STORE_UNAVAILABLE_RETRY_AFTER_SECONDS, writeToStore } from '../graph/entity-operations';
 import { GraphError } from '../graph/errors';
-import { applySeed } from '../graph/seed';
+import { applySeeds } from '../graph/seed';
 import type { AppDeps } from '../options';
 import { packageRoot } from '../package-root';
 import type { Entity } from '../store/store';
+import { countsBySet, createInSet, entitySetParam, pageOfSet } from './admin-entities';
 import { ADMIN_SECURITY_HEADERS, INSPECTOR_CSP, refuseCrossSite, requireAdminAccess } from './admin-guard';
+import { parseJsonBody, requireJsonBody } from './body';
 import { HEADER } from './headers';
 import type { RequestLog } from './request-log';
 import { send } from './respond';
 
 /** Where the admin API lives: outside every Graph version root. */
 export const ADMIN_ROOT = '/_mockgraph';
-/** The largest page of `/_mockgraph/profiles`. */
+/** The largest page of `/_mockgraph/entities` and `/_mockgraph/profiles`. */
 export const MAX_ADMIN_PAGE = 500;
 
 /** The inspector's files, read once: name → [content type, text]. */
@@ -29,19 +31,17 @@ function inspectorFiles(): Map<string, [string, string]> {
   ]);
 }
 
-/** Seeds every empty collection (at start-up: a data file that holds profiles keeps them). */
+/** Seeds every empty collection with its own seed (at start-up: a data file that holds entities keeps them). */
 export function seedEmptyCollections(deps: AppDeps): number {
-  let n = 0;
-  for (const set of deps.graph.model.entitySets) n += applySeed(deps.store, set.path, deps.seed);
-  return n;
+  return applySeeds(deps.store, deps.seed);
 }
 
-/** Puts every collection back to the seed in one atomic step and forgets every paging snapshot. */
+/** Puts every collection back to its own seed in one atomic step and forgets every paging snapshot. */
 export function resetToSeed(deps: AppDeps): number {
-  const contents = new Map<string, readonly Entity[]>(deps.graph.model.entitySets.map((set) => [set.path, deps.seed]));
+  const contents = new Map<string, readonly Entity[]>(deps.graph.model.entitySets.map((set) => [set.path, deps.seed.get(set.path) ?? []]));
   writeToStore(() => deps.store.reset(contents));
   deps.cursors.clear();
-  return deps.seed.length * contents.size;
+  return [...contents.values()].reduce((n, entities) => n + entities.length, 0);
 }
 
 /** A non-negative integer query parameter with a default and a ceiling, or a Graph 400. */
@@ -75,7 +75,8 @@ function pageOfEntities(deps: AppDeps, offset: number, limit: number): { value: 
 
 /**
  * `/_mockgraph`: health (always open, for container health checks) and the inspector's static files; behind
- * the admin guard, reset, recent requests and stored profiles page by page.
+ * the admin guard, reset, recent requests, stored entities set by set (and all of them, as `/profiles`), and
+ * creating entities in any set.
  */
 export function adminRouter(deps: AppDeps, log: RequestLog): Router {
   const router = express.Router();
@@ -99,6 +100,7 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
         ...(health.reason === undefined ? {} : { reason: health.reason }),
         store: deps.storeDescription,
         profiles: total(),
+        entitySets: countsBySet(deps),
         revision: deps.store.revision(),
         requests: log.total(),
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
@@ -128,8 +130,18 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
     const page = pageOfEntities(deps, offset, limit);
     send(res, { status: 200, json: { ...page, offset, limit, revision: deps.store.revision() } });
   });
+  router.get('/entities', (req, res) => {
+    const set = entitySetParam(deps, req);
+    const limit = intParam(req, 'limit', 50, 1, MAX_ADMIN_PAGE);
+    const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    send(res, { status: 200, json: { set: set.path, ...pageOfSet(deps, set, offset, limit), offset, limit, revision: deps.store.revision() } });
+  });
+  router.post('/entities/{*path}', refuseCrossSite(), requireJsonBody(), parseJsonBody(deps.bodyLimitBytes), (req, res) => {
+    const segments = (req.params as { path?: string[] }).path ?? [];
+    send(res, createInSet(deps, segments.join('/'), req.body));
+  });
   router.all('/{*rest}', (req) => {
-    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
+    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /entities?set=PATH, POST /entities/PATH, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
   });
   return router;
 }

@@ -1,65 +1,52 @@
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+import { entitySetList, findEntitySet } from '../graph/entity-sets';
+import type { GraphDefinition } from '../graph/registry';
+import { loadGraphDefinition } from '../graph/registry';
+import { createDraw } from './draw';
+import { StructuredMaker } from './values';
+
+export { seededRandom } from './draw';
+
+const DAY_MS = 86_400_000;
+/** Generated entities are about times from 2024-01-01 over about two years. */
+const EPOCH = Date.UTC(2024, 0, 1);
+
+/** True when the type's schema (or a base's) declares `@odata.type`, so a body may carry it. */
+function declaresODataType(graph: GraphDefinition, schemaIds: readonly string[]): boolean {
+  return schemaIds.some((id) => graph.files.find((f) => f.id === id)?.schema.properties?.['@odata.type'] !== undefined);
 }
 
-const PROVIDERS = ['Microsoft Defender for Endpoint', 'Contoso ThreatIntel', 'Fabrikam Shield', 'Litware Sentinel', 'Northwind IDS'];
-const GROUPS = ['PLATINUM', 'STRONTIUM', 'GALLIUM', 'NOBELIUM', 'ZINC', 'HOLMIUM'];
-const CATEGORIES = [
-  ['Botnet', 'Host is part of a botnet'],
-  ['Scanner', 'Host scans the internet'],
-  ['TOR', 'Tor exit node'],
-  ['Phishing', 'Hosts phishing pages'],
-  ['Malware', 'Distributes malware'],
-];
-const PLACES = [
-  ['Seattle', 'US', 'Washington', 'Contoso Hosting', 8075],
-  ['Amsterdam', 'NL', 'North Holland', 'Fabrikam Cloud', 1136],
-  ['Singapore', 'SG', 'Singapore', 'Litware Networks', 4657],
-  ['São Paulo', 'BR', 'São Paulo', 'Northwind Telecom', 28573],
-  ['Frankfurt', 'DE', 'Hesse', 'Adventure Works DC', 3320],
-] as const;
-const TAGS = ['watchlist', 'false-positive', 'reviewed', 'escalated', 'internal', 'customer-reported'];
-const RISK = ['0', '10', '25', '50', '75', '90', '100'];
-
 /**
- * `count` realistic ipSecurityProfiles, deterministic for a seed (same seed, same bytes), valid under both
- * validation profiles. Ids are fixed (`seed-<seed>-<n>`) so runs can refer to them.
+ * `count` realistic entities for the entity set at `setPath`, deterministic for a seed (same seed, same bytes)
+ * and valid under both validation profiles. Values follow each property's Edm type and what its name says
+ * (addresses, cities, URLs, e-mail, date-times…); documented values and enum members are picked from. Keys are
+ * fixed (`seed-<seed>-<n>`) so runs can refer to them; `@odata.type` names the type when its schema allows it.
  */
-export function generateProfiles(count: number, seed = 1): Record<string, unknown>[] {
-  const random = seededRandom(seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const base = Date.UTC(2024, 0, 1);
+export function generateEntities(graph: GraphDefinition, setPath: string, count: number, seed = 1): Record<string, unknown>[] {
+  const set = findEntitySet(graph.model, setPath);
+  if (!set) throw new Error(`no entity set '${setPath}' (the entity sets are: ${entitySetList(graph.model)})`);
+  const type = graph.model.resolveType(set.entityType);
+  if (!type) throw new Error(`entity set ${set.path} names unknown type ${set.entityType}`);
+  const chain = [];
+  for (let t: typeof type | undefined = type; t; t = t.baseType ? graph.model.resolveType(t.baseType) : undefined) chain.push(t.schemaId);
+  const odataType = declaresODataType(graph, chain) ? `#${type.name}` : undefined;
+  const key = type.key ?? 'id';
+  const maker = new StructuredMaker(graph);
+  const plan = maker.plan(type, 0);
+  const draw = createDraw(seed);
   const out: Record<string, unknown>[] = [];
   for (let n = 0; n < count; n++) {
-    const first = base + Math.floor(random() * 700 * 86400000);
-    const last = first + Math.floor(random() * 60 * 86400000);
-    const [city, country, state, organization, asn] = pick(PLACES);
-    const [category, description] = pick(CATEGORIES);
-    const provider = pick(PROVIDERS);
-    out.push({
-      id: `seed-${seed}-${n + 1}`,
-      activityGroupNames: random() < 0.4 ? [pick(GROUPS)] : [],
-      address: `${10 + Math.floor(random() * 200)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`,
-      azureSubscriptionId: `00000000-0000-4000-8000-${String(Math.floor(random() * 1e12)).padStart(12, '0')}`,
-      azureTenantId: `tenant-${1 + Math.floor(random() * 5)}`,
-      countHits: Math.floor(random() * 10000),
-      countHosts: 1 + Math.floor(random() * 50),
-      firstSeenDateTime: new Date(first).toISOString().replace('Z', '+00:00'),
-      ipCategories: [{ description, name: category, vendor: provider }],
-      ipReferenceData: [{ asn, city, countryOrRegionCode: country, organization, state, vendor: provider }],
-      lastSeenDateTime: new Date(last).toISOString().replace('Z', '+00:00'),
-      riskScore: pick(RISK),
-      tags: random() < 0.5 ? [pick(TAGS)] : [pick(TAGS), pick(TAGS)].filter((t, i, a) => a.indexOf(t) === i),
-      vendorInformation: { provider, providerVersion: `${1 + Math.floor(random() * 3)}.${Math.floor(random() * 10)}`, subProvider: random() < 0.3 ? null : 'Network Protection', vendor: 'Microsoft' },
-    });
+    const at = EPOCH + draw.int(0, 700) * DAY_MS;
+    const entity: Record<string, unknown> = odataType === undefined ? {} : { '@odata.type': odataType };
+    entity[key] = `seed-${seed}-${n + 1}`;
+    out.push(maker.fill(plan, draw, at, entity));
   }
   return out;
+}
+
+/** `generateEntities` for the first entity set of schemas/ (what the query tests and benches page and filter). */
+export function generateProfiles(count: number, seed = 1): Record<string, unknown>[] {
+  const graph = loadGraphDefinition();
+  const first = graph.model.entitySets[0];
+  if (!first) throw new Error('schemas/ declares no entity set');
+  return generateEntities(graph, first.path, count, seed);
 }

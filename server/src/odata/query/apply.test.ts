@@ -92,6 +92,33 @@ describe('set lookups for in-lists and or-chains over one path', () => {
   });
 });
 
+describe('tolower() and toupper() written several times', () => {
+  const text = [0, 1, 2, 3].map((i) => `contains(tolower(address), '.${i}') or contains(toupper(vendorInformation/provider), 'O${i}')`).join(' or ');
+  const people = generateProfiles(50, 3).map((p) => toStoredEntity(p, String(p.id), PROFILE, MODEL));
+
+  test('select what converting at every call selects', () => {
+    const selected = people.filter(compileFilter(parseFilter(text, PROFILE, MODEL))).map((e) => e.id);
+    const plain = people.filter((e) => {
+      const address = typeof e.address === 'string' ? e.address : undefined;
+      const provider = (e.vendorInformation as { provider?: unknown } | null)?.provider;
+      return [0, 1, 2, 3].some((i) => address?.toLowerCase().includes(`.${i}`) || (typeof provider === 'string' && provider.toUpperCase().includes(`O${i}`)));
+    });
+    expect(selected).toEqual(plain.map((e) => e.id));
+    expect(selected.length).toBeGreaterThan(0);
+  });
+
+  test('a filter of 16 tolower(address) converts each address once', () => {
+    const predicate = compileFilter(parseFilter(Array.from({ length: 16 }, (_, i) => `contains(tolower(address), 'zz${i}')`).join(' or '), PROFILE, MODEL));
+    const lower = jest.spyOn(String.prototype, 'toLowerCase');
+    try {
+      people.forEach(predicate);
+      expect(lower).toHaveBeenCalledTimes(people.filter((e) => typeof e.address === 'string').length);
+    } finally {
+      lower.mockRestore();
+    }
+  });
+});
+
 describe('evaluating $orderby', () => {
   test.each([
     ['countHits', 'cdab'],

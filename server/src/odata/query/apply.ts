@@ -37,17 +37,66 @@ function sharedType(a: Expr, b: Expr): ExprType {
   return a.type.edm === 'null' ? b.type : a.type;
 }
 
-/** Counts evaluation work that one entity can multiply (items visited by any/all), so a scan can check its clock in time. */
+/**
+ * Counts evaluation work that one entity can multiply (items visited by any/all, characters read by string
+ * functions and string comparisons), so a scan can check its clock in time.
+ */
 export interface WorkMeter {
   units: number;
 }
 
+/** What one filter's compilation shares: its meter, and one compiled `tolower`/`toupper` per distinct call. */
+interface Unit {
+  meter: WorkMeter;
+  casings: Map<string, Compiled>;
+}
+
+/**
+ * `tolower(x)` / `toupper(x)`, remembering its last input and result: the same call written several times in
+ * a filter (`contains(tolower(address), 'a') or contains(tolower(address), 'b')`) converts each string once.
+ */
+function compileCasing(expr: Extract<Expr, { kind: 'call' }>, variables: readonly string[], unit: Unit): Compiled {
+  const key = JSON.stringify([variables, expr]);
+  const known = unit.casings.get(key);
+  if (known) return known;
+  const [arg] = expr.args;
+  const read = arg ? compile(arg, variables, unit) : () => null;
+  const lower = expr.fn === 'tolower';
+  let input: string | undefined;
+  let output = '';
+  const casing: Compiled = (it, vars) => {
+    const a = read(it, vars);
+    if (typeof a !== 'string') return null;
+    if (a === input) return output;
+    unit.meter.units += a.length;
+    input = a;
+    output = lower ? a.toLowerCase() : a.toUpperCase();
+    return output;
+  };
+  unit.casings.set(key, casing);
+  return casing;
+}
+
+/** `contains`, `startswith`, `endswith`: the characters of the subject are metered (each is read at most once). */
+function compileStringTest(expr: Extract<Expr, { kind: 'call' }>, variables: readonly string[], unit: Unit): Compiled {
+  const [subject, needle] = expr.args.map((a) => compile(a, variables, unit)) as [Compiled, Compiled];
+  const { meter } = unit;
+  const fn = expr.fn;
+  return (it, vars) => {
+    const a = subject(it, vars);
+    const b = needle(it, vars);
+    if (typeof a !== 'string' || typeof b !== 'string') return null;
+    meter.units += a.length;
+    return fn === 'contains' ? a.includes(b) : fn === 'startswith' ? a.startsWith(b) : a.endsWith(b);
+  };
+}
+
 /** `operand in (values)`, or an `or` of `operand eq value` terms: one read of the operand, then a membership test. */
-function compileMembership(operand: Expr, values: readonly LiteralExpr[], variables: readonly string[], meter: WorkMeter): Compiled {
+function compileMembership(operand: Expr, values: readonly LiteralExpr[], variables: readonly string[], unit: Unit): Compiled {
   const hint = operand.type;
-  const read = compile(operand, variables, meter, hint);
+  const read = compile(operand, variables, unit, hint);
   const member = memberOf(
-    values.map((v) => compile(v, variables, meter, hint)(undefined as unknown as Entity, [])),
+    values.map((v) => compile(v, variables, unit, hint)(undefined as unknown as Entity, [])),
     (a, b) => compareOp('eq', a, b),
   );
   return (it, vars) => member(read(it, vars));
@@ -57,7 +106,7 @@ function compileMembership(operand: Expr, values: readonly LiteralExpr[], variab
  * An `or` chain. Terms `path eq literal` over one path, when there are many, become one Set lookup (a chain
  * of 195 such terms otherwise costs 195 comparisons per entity); the other terms are kept as they are.
  */
-function compileOr(expr: Expr, variables: readonly string[], meter: WorkMeter): Compiled {
+function compileOr(expr: Expr, variables: readonly string[], unit: Unit): Compiled {
   const groups = new Map<string, { path: PathExpr; literals: LiteralExpr[]; terms: Expr[] }>();
   const rest: Expr[] = [];
   for (const term of orTerms(expr)) {
@@ -74,10 +123,10 @@ function compileOr(expr: Expr, variables: readonly string[], meter: WorkMeter): 
   }
   const parts: Compiled[] = [];
   for (const { path, literals, terms } of groups.values()) {
-    if (literals.length >= SET_LOOKUP_MIN_VALUES) parts.push(compileMembership(path, literals, variables, meter));
+    if (literals.length >= SET_LOOKUP_MIN_VALUES) parts.push(compileMembership(path, literals, variables, unit));
     else rest.push(...terms);
   }
-  for (const term of rest) parts.push(compile(term, variables, meter));
+  for (const term of rest) parts.push(compile(term, variables, unit));
   if (parts.length === 2) {
     const [l, r] = parts as [Compiled, Compiled];
     return (it, vars) => l(it, vars) === true || r(it, vars) === true;
@@ -88,7 +137,7 @@ function compileOr(expr: Expr, variables: readonly string[], meter: WorkMeter): 
   };
 }
 
-function compile(expr: Expr, variables: readonly string[], meter: WorkMeter, hint: ExprType = expr.type): Compiled {
+function compile(expr: Expr, variables: readonly string[], unit: Unit, hint: ExprType = expr.type): Compiled {
   switch (expr.kind) {
     case 'literal': {
       const v = comparableValue(expr.value, hint.edm === 'Edm.DateTimeOffset' ? 'Edm.DateTimeOffset' : expr.type.edm, hint.members);
@@ -104,46 +153,36 @@ function compile(expr: Expr, variables: readonly string[], meter: WorkMeter, hin
     }
     case 'compare': {
       const shared = sharedType(expr.left, expr.right);
-      const [l, r, op] = [compile(expr.left, variables, meter, shared), compile(expr.right, variables, meter, shared), expr.op];
-      return (it, vars) => compareOp(op, l(it, vars), r(it, vars));
+      const [l, r, op] = [compile(expr.left, variables, unit, shared), compile(expr.right, variables, unit, shared), expr.op];
+      const { meter } = unit;
+      return (it, vars) => {
+        const a = l(it, vars);
+        const b = r(it, vars);
+        // Comparing two strings reads up to the shorter of them.
+        if (typeof a === 'string' && typeof b === 'string') meter.units += a.length < b.length ? a.length : b.length;
+        return compareOp(op, a, b);
+      };
     }
     case 'and': {
-      const [l, r] = [compile(expr.left, variables, meter), compile(expr.right, variables, meter)];
+      const [l, r] = [compile(expr.left, variables, unit), compile(expr.right, variables, unit)];
       return (it, vars) => l(it, vars) === true && r(it, vars) === true;
     }
     case 'or':
-      return compileOr(expr, variables, meter);
+      return compileOr(expr, variables, unit);
     case 'not': {
-      const operand = compile(expr.operand, variables, meter);
+      const operand = compile(expr.operand, variables, unit);
       return (it, vars) => operand(it, vars) !== true;
     }
     case 'in':
-      return compileMembership(expr.operand, expr.values, variables, meter);
-    case 'call': {
-      const args = expr.args.map((a) => compile(a, variables, meter));
-      const fn = expr.fn;
-      return (it, vars) => {
-        const [a, b] = args.map((f) => f(it, vars));
-        if (typeof a !== 'string' || (args.length === 2 && typeof b !== 'string')) return null;
-        switch (fn) {
-          case 'tolower':
-            return a.toLowerCase();
-          case 'toupper':
-            return a.toUpperCase();
-          case 'startswith':
-            return a.startsWith(b as string);
-          case 'endswith':
-            return a.endsWith(b as string);
-          case 'contains':
-            return a.includes(b as string);
-        }
-      };
-    }
+      return compileMembership(expr.operand, expr.values, variables, unit);
+    case 'call':
+      return expr.fn === 'tolower' || expr.fn === 'toupper' ? compileCasing(expr, variables, unit) : compileStringTest(expr, variables, unit);
     case 'lambda': {
-      const collection = compile(expr.collection, variables, meter, { edm: 'collection', collection: true });
+      const collection = compile(expr.collection, variables, unit, { edm: 'collection', collection: true });
       const inner = expr.variable === undefined ? [...variables] : [...variables, expr.variable];
-      const predicate = expr.predicate ? compile(expr.predicate, inner, meter) : undefined;
+      const predicate = expr.predicate ? compile(expr.predicate, inner, unit) : undefined;
       const all = expr.op === 'all';
+      const { meter } = unit;
       return (it, vars) => {
         const items = collection(it, vars);
         if (!Array.isArray(items)) return all;
@@ -156,9 +195,9 @@ function compile(expr: Expr, variables: readonly string[], meter: WorkMeter, hin
   }
 }
 
-/** Compiles a `$filter` into a predicate over stored entities; any/all add the items they visit to `meter`. */
+/** Compiles a `$filter` into a predicate over stored entities; the work it does per entity is added to `meter`. */
 export function compileFilter(expr: Expr, meter: WorkMeter = { units: 0 }): (entity: Entity) => boolean {
-  const run = compile(expr, [], meter);
+  const run = compile(expr, [], { meter, casings: new Map() });
   return (entity) => run(entity, []) === true;
 }
 

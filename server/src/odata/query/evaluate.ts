@@ -1,11 +1,15 @@
-import { GraphError } from '../../graph/errors';
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
 import type { Entity } from '../../store/store';
 import type { WorkMeter } from './apply';
 import { compileFilter } from './apply';
 import type { CollectionQuery } from './ast';
-import { EVALUATION_BUDGET_MS, EVALUATION_SLICE_MS } from './limits';
+import { budgetExceeded, clientGone, deadlinePassed } from './evaluation-errors';
+import { CONTENDED_FIRST_SLICE_MS, EVALUATION_BUDGET_MS, EVALUATION_DEADLINE_MS, EVALUATION_SLICE_MS } from './limits';
+import type { EvaluationScheduler } from './scheduler';
+import { EVALUATION_SCHEDULER } from './scheduler';
 import { compileSearch } from './search';
+
+export { budgetExceeded, clientGone } from './evaluation-errors';
 
 /** A value now, or a promise of it: an evaluation that fits in one slice stays synchronous. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -21,93 +25,137 @@ export interface EvaluationControl {
   budgetMs: number;
   /** Work between two yields to the event loop. */
   sliceMs: number;
+  /** The longest the evaluation may take from its first slice to its end, waiting for its turn included (then a 503). */
+  deadlineMs: number;
   /** Aborted when the client disconnects before its answer is written. */
   signal: AbortSignal | undefined;
+  /** Gives turns to evaluations that outlast their first slice (the process's one unless a test sets its own). */
+  scheduler: EvaluationScheduler;
+  /** The time in milliseconds (performance.now unless a test sets its own). */
+  now: () => number;
 }
+
+const performanceNow = () => performance.now();
 
 /** The control in force: the defaults of limits.ts, with whatever the caller set. */
 export function evaluationControl(given: Partial<EvaluationControl> = {}): EvaluationControl {
-  return { budgetMs: given.budgetMs ?? EVALUATION_BUDGET_MS, sliceMs: given.sliceMs ?? EVALUATION_SLICE_MS, signal: given.signal };
+  return {
+    budgetMs: given.budgetMs ?? EVALUATION_BUDGET_MS,
+    sliceMs: given.sliceMs ?? EVALUATION_SLICE_MS,
+    deadlineMs: given.deadlineMs ?? EVALUATION_DEADLINE_MS,
+    signal: given.signal,
+    scheduler: given.scheduler ?? EVALUATION_SCHEDULER,
+    now: given.now ?? performanceNow,
+  };
 }
 
 /** The clock is read every 16 entities (it is cheap, but not free on a 100,000-entity scan). */
 const CHECK_MASK = 15;
-/** Items visited by any/all after which the clock is read anyway (one entity may hold thousands). */
+/** Metered work after which the clock is read anyway: items visited by any/all, characters of string work (one entity may hold thousands of either). */
 const CHECK_UNITS = 4096;
-
-function showBudget(ms: number): string {
-  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}-second` : `${ms}-millisecond`;
-}
-
-/** The 400 for a query that used up its evaluation budget. */
-export function budgetExceeded(budgetMs: number): GraphError {
-  return new GraphError(
-    'BadRequest',
-    `The query was stopped: it exceeded mockgraph's ${showBudget(budgetMs)} evaluation budget. Narrow it with a more selective $filter (eq, in or a range on one property), fewer contains(), any() or all() terms, or a more specific $search term; $top and $skip do not reduce the work of filtering.`,
-  );
-}
-
-/** The error a query stops with when its client has disconnected (nobody reads it; the request log does). */
-export function clientGone(): GraphError {
-  return new GraphError('BadRequest', 'The client closed the connection before the query finished; its evaluation was stopped.');
-}
 
 /**
  * The evaluation time of one request, spent in slices: work started with `begin()` asks `due()` now and
  * then whether its slice is used up (then it yields), and is stopped with a 400 once the budget is spent or
- * at the first slice after its client has gone.
+ * at the first slice after its client has gone. Work that goes on past its first slice waits for a turn of
+ * the scheduler, and gives it up once it settles; time spent waiting does not count against the budget.
  */
 export class EvaluationClock {
   private spent = 0;
-  private started = 0;
+  /** When the open slice began; undefined between slices. */
+  private started: number | undefined;
+  private readonly arrived: number;
+  /** The length of the open slice: a first slice that arrives while every turn is taken is a short one. */
+  private sliceMs: number;
+  private holdsTurn = false;
+  /** Sliced work in progress (it settles later). */
+  private pending = 0;
 
-  constructor(readonly control: EvaluationControl) {}
+  constructor(readonly control: EvaluationControl) {
+    this.arrived = control.now();
+    this.sliceMs = control.scheduler.contended ? Math.min(control.sliceMs, CONTENDED_FIRST_SLICE_MS) : control.sliceMs;
+  }
 
-  /** Starts a slice; throws when the client has gone. */
+  /** Opens a slice, unless one is open (work chained in the same turn goes on in it); throws when the client has gone or the deadline passed. */
   begin(): void {
     if (this.control.signal?.aborted) throw clientGone();
-    this.started = performance.now();
+    if (this.started !== undefined) return;
+    const now = this.control.now();
+    if (now - this.arrived >= this.control.deadlineMs) throw deadlinePassed(this.control.deadlineMs);
+    this.started = now;
   }
 
   /** True when the slice is used up (the caller should yield); throws once the budget is spent. */
   due(): boolean {
-    const elapsed = performance.now() - this.started;
+    const now = this.control.now();
+    const elapsed = now - (this.started ?? now);
     if (this.spent + elapsed >= this.control.budgetMs) throw budgetExceeded(this.control.budgetMs);
-    if (elapsed < this.control.sliceMs) return false;
+    if (elapsed < this.sliceMs) return false;
     this.spent += elapsed;
+    this.started = undefined;
+    this.sliceMs = this.control.sliceMs;
     return true;
   }
 
-  /** Ends a slice in which the work finished. */
-  end(): void {
-    this.spent += performance.now() - this.started;
+  /** Runs `next` in this evaluation's next slice: a loop turn later when it holds a turn of the scheduler, else once it is given one. */
+  resumeLater(next: () => void, fail: (err: unknown) => void): void {
+    if (this.holdsTurn) {
+      setImmediate(next);
+      return;
+    }
+    const { scheduler, signal, deadlineMs, now } = this.control;
+    const start = () => {
+      this.holdsTurn = true;
+      setImmediate(next);
+    };
+    scheduler.request({ start, fail, signal, deadlineMs, waitMs: deadlineMs - (now() - this.arrived) });
+  }
+
+  /** Marks sliced work as started; `settled()` marks its end. */
+  sliced(): void {
+    this.pending++;
+  }
+
+  /**
+   * Sliced work has settled. The turn is given up a loop turn later, unless more work of this evaluation
+   * (a sort after its filter, chained in the same turn) has started meanwhile and keeps it.
+   */
+  settled(): void {
+    this.pending--;
+    if (!this.holdsTurn) return;
+    setImmediate(() => {
+      if (this.pending > 0 || !this.holdsTurn) return;
+      this.holdsTurn = false;
+      this.control.scheduler.release();
+    });
   }
 }
 
 /**
  * Runs `step` (work that returns true when it is all done, false when its slice is due) slice after slice,
- * yielding to the event loop (setImmediate) between them so that other requests are answered meanwhile.
- * Work that is done within its first slice stays synchronous.
+ * yielding to the event loop between them so that other requests are answered meanwhile, and waiting for a
+ * turn of the scheduler when other evaluations hold them all. Work that is done within its first slice stays
+ * synchronous and never waits.
  */
 export function runInSlices(clock: EvaluationClock, step: () => boolean): MaybePromise<void> {
   clock.begin();
-  if (step()) return clock.end();
-  return new Promise((resolve, reject) => {
+  if (step()) return;
+  clock.sliced();
+  const done = new Promise<void>((resolve, reject) => {
     const next = () => {
       try {
         clock.begin();
-        if (step()) {
-          clock.end();
-          resolve();
-        } else {
-          setImmediate(next);
-        }
+        if (step()) resolve();
+        else clock.resumeLater(next, reject);
       } catch (err) {
         reject(err);
       }
     };
-    setImmediate(next);
+    clock.resumeLater(next, reject);
   });
+  const settle = () => clock.settled();
+  done.then(settle, settle);
+  return done;
 }
 
 /** Visits every entity, in store order, cooperatively (see `runInSlices`). */
@@ -138,7 +186,7 @@ export function scanMatching(
 ): MaybePromise<void> {
   const meter: WorkMeter = { units: 0 };
   const filter = query.filter ? compileFilter(query.filter.expr, meter) : undefined;
-  const search = query.search ? compileSearch(query.search.term, type, model) : undefined;
+  const search = query.search ? compileSearch(query.search.term, type, model, meter) : undefined;
   const test = filter && search ? (e: Entity) => filter(e) && search(e) : (filter ?? search);
   const visit = test
     ? (e: Entity) => {

@@ -68,7 +68,9 @@ describe('runCollectionQuery and countMatching', () => {
   });
 
   test('a tiny budget stops a heavy query with a Graph 400, synchronously or after yielding', async () => {
-    const heavy = { filter: Array.from({ length: 12 }, (_, i) => `contains(tolower(address), '${i}.${i}')`).join(' or ') };
+    // Twelve different conversions: one written twelve times would be converted once per entity.
+    const paths = ['address', 'vendorInformation/provider', 'vendorInformation/vendor', 'azureTenantId', 'riskScore', 'vendorInformation/subProvider'];
+    const heavy = { filter: Array.from({ length: 12 }, (_, i) => `contains(${i % 2 ? 'tolower' : 'toupper'}(${paths[i >> 1]}), '${i}.${i}')`).join(' or ') };
     for (const evaluation of [{ budgetMs: 1, sliceMs: 15 }, { budgetMs: 4, sliceMs: 1 }]) {
       const ctx = context([...PROFILES_2K, ...PROFILES_2K.map((e) => ({ ...e, id: `${e.id}-copy` }))], evaluation);
       for (const run of [(): unknown => runCollectionQuery(ctx, query(heavy)), (): unknown => countMatching(ctx, query(heavy))]) {

@@ -18,6 +18,14 @@ export const MAX_ORDERBY_CLAUSES = 5;
 export const EVALUATION_BUDGET_MS = 1000;
 /** Evaluation runs in slices of about this long, yielding to the event loop between them. */
 export const EVALUATION_SLICE_MS = 15;
+/** How many evaluations that outlast their first slice progress at once; the others wait their turn, first come first served. */
+export const MAX_ACTIVE_EVALUATIONS = 2;
+/** How many evaluations may wait for their turn; a query that would wait beyond them is answered 503 with Retry-After. */
+export const MAX_QUEUED_EVALUATIONS = 64;
+/** The first slice of a query that arrives while every turn is taken: it may finish unqueued only if it is this quick. */
+export const CONTENDED_FIRST_SLICE_MS = 2;
+/** The longest one query may take from its first slice to its answer, waiting for its turn included, before a 503. */
+export const EVALUATION_DEADLINE_MS = 10_000;
 
 /** How long a `$skiptoken` stays valid. */
 export const CURSOR_TTL_SECONDS = 30 * 60;

@@ -1,5 +1,6 @@
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
 import type { Entity } from '../../store/store';
+import type { WorkMeter } from './apply';
 
 type Value = unknown;
 
@@ -31,16 +32,21 @@ function stringsAt(value: Value, path: ReadonlyArray<string | null>, out: string
 /**
  * `$search`: true when the term occurs, case-insensitively, in any declared Edm.String value of the entity,
  * at any depth (collections and complex values included); the key, date-times, numbers and dynamic properties
- * are not searched.
+ * are not searched. The characters it reads are added to `meter`, so a scan looks at its clock after an
+ * entity of long strings.
  */
-export function compileSearch(term: string, type: StructuredTypeModel, model: GraphModel): (entity: Entity) => boolean {
+export function compileSearch(term: string, type: StructuredTypeModel, model: GraphModel, meter: WorkMeter = { units: 0 }): (entity: Entity) => boolean {
   const needle = term.toLowerCase();
   const paths = stringPaths(type, model);
+  const matches = (s: string) => {
+    meter.units += s.length;
+    return s.toLowerCase().includes(needle);
+  };
   return (entity) => {
     const found: string[] = [];
     for (const p of paths) {
       stringsAt(entity, p, found);
-      if (found.some((s) => s.toLowerCase().includes(needle))) return true;
+      if (found.some(matches)) return true;
       found.length = 0;
     }
     return false;

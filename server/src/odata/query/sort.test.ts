@@ -4,12 +4,13 @@ import { generateProfiles } from '../../seed/generate';
 import { EvaluationClock, evaluationControl } from './evaluate';
 import type { EvaluationControl } from './evaluate';
 import { parseOrderBy } from './parse';
+import { EvaluationScheduler } from './scheduler';
 import { firstInOrder, INSERTION_MAX_K, SORT_RUN, sortEntities } from './sort';
 import { MODEL, PROFILE } from './test-data';
 
 const MANY = generateProfiles(3 * SORT_RUN + 123, 9).map((p) => toStoredEntity(p, String(p.id), PROFILE, MODEL));
 const KEYS = parseOrderBy('riskScore desc,lastSeenDateTime,countHits desc', PROFILE, MODEL);
-const clock = (given: Partial<EvaluationControl> = {}) => new EvaluationClock(evaluationControl(given));
+const clock = (given: Partial<EvaluationControl> = {}) => new EvaluationClock(evaluationControl({ scheduler: new EvaluationScheduler(), ...given }));
 const ids = (list: ReadonlyArray<{ id: string }>) => list.map((e) => e.id);
 
 describe('firstInOrder: the first k in $orderby order, in slices', () => {
@@ -40,6 +41,7 @@ describe('firstInOrder: the first k in $orderby order, in slices', () => {
 
   test('a sort within one slice is synchronous, and without $orderby nothing is sorted', () => {
     expect(firstInOrder(MANY.slice(0, 500), KEYS, 500, clock())).not.toBeInstanceOf(Promise);
+    expect(firstInOrder(MANY.slice(0, 5000), KEYS, 100, clock())).not.toBeInstanceOf(Promise);
     expect(ids(firstInOrder(MANY, [], 3, clock()) as typeof MANY)).toEqual(ids(MANY.slice(0, 3)));
   });
 
@@ -49,5 +51,55 @@ describe('firstInOrder: the first k in $orderby order, in slices', () => {
       .catch((e: unknown) => e)) as GraphError;
     expect(err).toBeInstanceOf(GraphError);
     expect(err.message).toContain("exceeded mockgraph's 2-millisecond evaluation budget");
+  });
+});
+
+describe('long string keys: no sorting step holds the loop longer than plain keys do', () => {
+  /** A clock that counts how often the sort looks at it. */
+  class CountingClock extends EvaluationClock {
+    checks = 0;
+    override due(): boolean {
+      this.checks++;
+      return super.due();
+    }
+  }
+  const counting = () => new CountingClock(evaluationControl({ scheduler: new EvaluationScheduler() }));
+  // 'a' × 14,000, then digits: every comparison reads the whole common prefix (about 110 plain comparisons' worth).
+  const LONG = MANY.slice(0, 1500).map((e, i) => ({ ...e, address: `${'a'.repeat(14_000)}${(i * 7919) % 1500}` }));
+  const BY_ADDRESS = parseOrderBy('address', PROFILE, MODEL);
+  const expected = ids(sortEntities(LONG, BY_ADDRESS));
+
+  test('a full sort cuts long keys into short runs (one Array.prototype.sort each) and reads its clock while merging', async () => {
+    const c = counting();
+    const sorts = jest.spyOn(Array.prototype, 'sort');
+    let runs: number[];
+    let sorted: Array<{ id: string }>;
+    try {
+      sorted = await firstInOrder(LONG, BY_ADDRESS, LONG.length, c);
+      runs = sorts.mock.contexts.map((array) => (array as unknown[]).length);
+    } finally {
+      sorts.mockRestore();
+    }
+    expect(ids(sorted)).toEqual(expected);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(Math.max(...runs)).toBeLessThanOrEqual(SORT_RUN / 64);
+    expect(c.checks).toBeGreaterThan(100);
+  });
+
+  test(`the first ${INSERTION_MAX_K} or fewer (a page) are kept in slices too, reading the clock as they go`, async () => {
+    const c = counting();
+    const worst = [...LONG].sort((a, b) => (a.address < b.address ? 1 : -1));
+    expect(ids(await firstInOrder(worst, BY_ADDRESS, 100, c))).toEqual(expected.slice(0, 100));
+    expect(c.checks).toBeGreaterThan(100);
+  });
+
+  test('sorting plain keys still sorts runs of SORT_RUN', async () => {
+    const sorts = jest.spyOn(Array.prototype, 'sort');
+    try {
+      await firstInOrder(MANY, KEYS, MANY.length, clock());
+      expect(sorts.mock.contexts.map((array) => (array as unknown[]).length)).toEqual([SORT_RUN, SORT_RUN, SORT_RUN, 123]);
+    } finally {
+      sorts.mockRestore();
+    }
   });
 });

@@ -45,33 +45,38 @@ export function sortEntities(entities: readonly Entity[], orderby: readonly Orde
     .map((d) => d.entity);
 }
 
+/** Characters of string keys that cost about as much to compare as one plain comparison: the unit sorting is metered in. */
+const CHARS_PER_COMPARISON = 128;
+
+/** What comparing an entity may cost, in plain comparisons: 1, more when its string keys are long (compared char by char). */
+function comparisonCost(keys: readonly Value[]): number {
+  let chars = 0;
+  for (const key of keys) if (typeof key === 'string') chars += key.length;
+  return 1 + ((chars / CHARS_PER_COMPARISON) | 0);
+}
+
 /** Up to this `k`, `firstSorted` keeps the best rows by insertion; a larger one (a deep `$skip`) sorts everything. */
 export const INSERTION_MAX_K = 128;
 
-/**
- * The first `k` entities in `$orderby` order. A small `k` (a page) is kept by a bounded insertion sort that
- * rejects most rows on the first key; a large one would make insertion quadratic, so the whole list is sorted.
- */
-export function firstSorted(entities: readonly Entity[], orderby: readonly OrderKey[], k: number): Entity[] {
-  if (k <= 0) return [];
-  if (orderby.length === 0) return entities.slice(0, k);
-  if (k > INSERTION_MAX_K || k >= entities.length) return sortEntities(entities, orderby).slice(0, k);
+/** Keeps the first `k` of the entities offered, in `$orderby` order; `offer` answers the work it did, in plain comparisons. */
+function bestK(orderby: readonly OrderKey[], k: number): { offer: (entity: Entity, index: number) => number; result: () => Entity[] } {
   const cmp = comparator(orderby);
   const readers = keyReaders(orderby);
   const [readFirst] = readers;
   const firstDescending = orderby[0]?.descending === true;
   const best: Decorated[] = [];
-  entities.forEach((entity, index) => {
+  const offer = (entity: Entity, index: number): number => {
     if (best.length === k && readFirst) {
       // Most rows lose on the first key alone: decide that before building the full key list.
       const x = readFirst(entity);
       const y = best[k - 1]!.keys[0];
       let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : order(x, y);
       if (firstDescending) c = -c;
-      if (c > 0) return;
+      if (c > 0) return typeof x === 'string' ? 1 + ((x.length / CHARS_PER_COMPARISON) | 0) : 1;
     }
     const d: Decorated = { entity, index, keys: readers.map((read) => read(entity)) };
-    if (best.length === k && cmp(d, best[k - 1]!) >= 0) return;
+    const cost = comparisonCost(d.keys);
+    if (best.length === k && cmp(d, best[k - 1]!) >= 0) return 2 * cost;
     let lo = 0;
     let hi = best.length;
     while (lo < hi) {
@@ -81,18 +86,65 @@ export function firstSorted(entities: readonly Entity[], orderby: readonly Order
     }
     best.splice(lo, 0, d);
     if (best.length > k) best.pop();
-  });
-  return best.map((d) => d.entity);
+    return (2 + Math.log2(k + 1)) * cost;
+  };
+  return { offer, result: () => best.map((d) => d.entity) };
 }
 
-/** Entities sorted in one go by the cooperative sort; longer lists are sorted in runs of this size, then merged. */
+/**
+ * The first `k` entities in `$orderby` order. A small `k` (a page) is kept by a bounded insertion sort that
+ * rejects most rows on the first key; a large one would make insertion quadratic, so the whole list is sorted.
+ */
+export function firstSorted(entities: readonly Entity[], orderby: readonly OrderKey[], k: number): Entity[] {
+  if (k <= 0) return [];
+  if (orderby.length === 0) return entities.slice(0, k);
+  if (k > INSERTION_MAX_K || k >= entities.length) return sortEntities(entities, orderby).slice(0, k);
+  const best = bestK(orderby, k);
+  entities.forEach(best.offer);
+  return best.result();
+}
+
+/** Entities sorted in one go by the cooperative sort (fewer when their keys are long); longer lists are sorted in runs, then merged. */
 export const SORT_RUN = 16384;
-/** Decorated or merged entities between two looks at the clock. */
+/** Decorated entities between two looks at the clock. */
 const CHECK_MASK = 1023;
+/** Work, in plain comparisons, between two looks at the clock while merging or keeping the best rows. */
+const CHECK_UNITS = 1024;
+
+/** firstSorted in the request's slices: the clock is read every CHECK_UNITS comparisons' worth of work. */
+function firstSortedInSlices(entities: readonly Entity[], orderby: readonly OrderKey[], k: number, clock: EvaluationClock): MaybePromise<Entity[]> {
+  const best = bestK(orderby, k);
+  let next = 0;
+  let units = 0;
+  const step = (): boolean => {
+    while (next < entities.length) {
+      units += best.offer(entities[next]!, next);
+      next++;
+      if (units >= CHECK_UNITS) {
+        units = 0;
+        if (clock.due()) return false;
+      }
+    }
+    return true;
+  };
+  return andThen(runInSlices(clock, step), () => best.result());
+}
 
 /**
- * Sorts cooperatively, in the request's slices: decorates the entities with their keys, sorts runs of
- * SORT_RUN, then merges the runs bottom-up, pausing wherever a slice is due. Same order as sortEntities.
+ * Where the run that starts at `start` ends: SORT_RUN entities, fewer when their keys are long, so that one
+ * run (one uninterruptible Array.prototype.sort) costs no more than SORT_RUN entities of plain keys do.
+ */
+function runEnd(costs: Uint32Array, start: number): number {
+  let end = start + 1;
+  let cost = costs[start]!;
+  while (end < costs.length && cost + costs[end]! <= SORT_RUN) cost += costs[end++]!;
+  return end;
+}
+
+/**
+ * Sorts cooperatively, in the request's slices: decorates the entities with their keys and what comparing
+ * them costs, sorts runs of SORT_RUN plain comparisons' worth, then merges neighbouring runs pass by pass,
+ * pausing wherever a slice is due. Same order as sortEntities.
  */
 function sortInSlices(entities: readonly Entity[], orderby: readonly OrderKey[], clock: EvaluationClock): MaybePromise<Entity[]> {
   const n = entities.length;
@@ -100,43 +152,57 @@ function sortInSlices(entities: readonly Entity[], orderby: readonly OrderKey[],
   const readers = keyReaders(orderby);
   let src = new Array<Decorated>(n);
   let dst = new Array<Decorated>(n);
+  // What comparing each entity costs, kept only when a string key is long enough to cost more than 1.
+  const stringKeys = orderby.some((key) => key.type.edm === 'Edm.String' && !key.type.members);
+  const costs = new Uint32Array(stringKeys ? n : 0);
+  let long = false;
   let decorated = 0;
   let runsSorted = 0;
-  // The merge's position: pairs of runs of `width` from `lo`, cursors i (left), j (right) and k (output).
-  let width = SORT_RUN;
-  let lo = 0;
+  /** Where the sorted runs start, then n: each merge pass joins neighbours, halving the runs. */
+  let bounds = [0];
+  // The merge's position: the pair of runs from bounds[pair], cursors i (left), j (right) and k (output).
+  let pair = 0;
   let [mid, hi, i, j, k] = [0, 0, 0, 0, 0];
   let merging = false;
+  let units = 0;
   const step = (): boolean => {
     while (decorated < n) {
       const entity = entities[decorated]!;
-      src[decorated] = { entity, index: decorated, keys: readers.map((read) => read(entity)) };
+      const keys = readers.map((read) => read(entity));
+      src[decorated] = { entity, index: decorated, keys };
+      if (stringKeys && (costs[decorated] = comparisonCost(keys)) > 1) long = true;
       if ((++decorated & CHECK_MASK) === 0 && clock.due()) return false;
     }
     while (runsSorted < n) {
-      const end = Math.min(runsSorted + SORT_RUN, n);
+      const end = long ? runEnd(costs, runsSorted) : Math.min(runsSorted + SORT_RUN, n);
       const run = src.slice(runsSorted, end).sort(cmp);
       for (let r = 0; r < run.length; r++) src[runsSorted + r] = run[r]!;
       runsSorted = end;
+      bounds.push(end);
       if (clock.due()) return false;
     }
-    while (width < n) {
-      while (lo < n) {
+    while (bounds.length > 2) {
+      while (pair + 1 < bounds.length) {
         if (!merging) {
-          [mid, hi] = [Math.min(lo + width, n), Math.min(lo + 2 * width, n)];
-          [i, j, k] = [lo, mid, lo];
+          [mid, hi] = [bounds[pair + 1]!, bounds[pair + 2] ?? bounds[pair + 1]!];
+          [i, j, k] = [bounds[pair]!, mid, bounds[pair]!];
           merging = true;
         }
         while (k < hi) {
-          dst[k++] = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
-          if ((k & CHECK_MASK) === 0 && clock.due()) return false;
+          const d = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
+          dst[k++] = d;
+          if (long ? (units += costs[d.index]!) >= CHECK_UNITS : (k & CHECK_MASK) === 0) {
+            units = 0;
+            if (clock.due()) return false;
+          }
         }
         merging = false;
-        lo += 2 * width;
+        pair += 2;
       }
       [src, dst] = [dst, src];
-      width *= 2;
-      lo = 0;
+      bounds = bounds.filter((_, x) => x % 2 === 0);
+      if (bounds[bounds.length - 1] !== n) bounds.push(n);
+      pair = 0;
     }
     return true;
   };
@@ -145,11 +211,11 @@ function sortInSlices(entities: readonly Entity[], orderby: readonly OrderKey[],
 
 /**
  * The first `k` entities in `$orderby` order without holding the event loop: a small `k` (a page) by
- * firstSorted, anything larger (a deep `$skip`, a result paged through) by a full sort in slices.
+ * firstSorted's insertion, anything larger (a deep `$skip`, a result paged through) by a full sort, both in slices.
  */
 export function firstInOrder(entities: readonly Entity[], orderby: readonly OrderKey[], k: number, clock: EvaluationClock): MaybePromise<Entity[]> {
   if (k <= 0) return [];
   if (orderby.length === 0) return entities.slice(0, k);
-  if (k <= INSERTION_MAX_K && k < entities.length) return firstSorted(entities, orderby, k);
+  if (k <= INSERTION_MAX_K && k < entities.length) return firstSortedInSlices(entities, orderby, k, clock);
   return andThen(sortInSlices(entities, orderby, clock), (sorted) => sorted.slice(0, k));
 }

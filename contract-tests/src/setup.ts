@@ -1,0 +1,157 @@
+import { entityExample, findEntitySet, generateEntities, loadGraphDefinition } from '../../server/src/index';
+import type { GraphDefinition } from '../../server/src/index';
+import type { DocPage } from './load';
+import { PLACEHOLDER, pathOnly, sameShape, withoutRef } from './paths';
+import type { HttpTarget, ReplayOptions } from './replay';
+import { normalizeExampleUrl } from './replay';
+
+/** Why a case cannot be set up against this target; the case is reported as skipped with this reason, not failed. */
+export class SetupSkipped extends Error {}
+
+/** What setting up a case may use, besides the replay options. */
+export interface SetupOptions extends ReplayOptions {
+  /** A body to create entities with when a page has no create example (tried before the schemas' bodies). */
+  seedBody?: unknown;
+  /** The pages of the run: a collection documents a POST when one of them does (default: the case's own page). */
+  pages?: readonly DocPage[];
+  /** The schemas the target serves, for example and generated bodies (default: mockgraph's schemas/). */
+  graph?: GraphDefinition;
+  /** The bearer token of mockgraph's admin API (`--admin-token`), when the target needs one. */
+  adminToken?: string;
+}
+
+const VERSION_ROOTS = new Set(['beta', 'v1.0']);
+/** mockgraph's admin API, which creates entities in any entity set. */
+const ADMIN_ENTITIES = '/_mockgraph/entities/';
+
+/** The collection path of a request path: without its query and a trailing `/$ref`. */
+const collectionPath = (url: string, serviceRoot: string | undefined) => withoutRef(pathOnly(normalizeExampleUrl(url, serviceRoot)));
+
+/** True when one of the pages documents creating in `collection`: a POST example or HTTP request line on it (or its `$ref`). */
+export function documentsPost(pages: readonly DocPage[], collection: string, serviceRoot?: string): boolean {
+  return pages.some(
+    (page) =>
+      page.examples.some((e) => e.request.method === 'POST' && sameShape(collectionPath(e.request.url, serviceRoot), collection)) ||
+      page.httpRequestLines.some((l) => l.method === 'POST' && sameShape(collectionPath(l.url, serviceRoot), collection)),
+  );
+}
+
+/** The page's own create example for a collection path, if it has one (a POST whose path is the collection). */
+function createBodyFor(page: DocPage, collection: string, options: SetupOptions): string | undefined {
+  const create = page.examples.find((e) => e.replayable && e.request.method === 'POST' && sameShape(pathOnly(normalizeExampleUrl(e.request.url, options.serviceRoot)), collection));
+  return create?.request.bodyText;
+}
+
+/** The entity-set path of a collection path: below the version root (`/beta/security/x` → `security/x`). */
+function setPathOf(collection: string): string {
+  const segments = pathOnly(collection).split('/').filter((s) => s !== '');
+  return (VERSION_ROOTS.has((segments[0] ?? '').toLowerCase()) ? segments.slice(1) : segments).join('/');
+}
+
+/** The entity a doc response shows (not a collection, not an error), as a create body: without its instance annotations. */
+function shownEntity(shown: unknown): Record<string, unknown> | undefined {
+  if (typeof shown !== 'object' || shown === null || Array.isArray(shown) || Array.isArray((shown as { value?: unknown }).value)) return undefined;
+  return Object.fromEntries(Object.entries(shown).filter(([k]) => !k.includes('@') || k === '@odata.type'));
+}
+
+/**
+ * Bodies to create an entity of a collection with, best first: the entity the example's response shows (so that
+ * the replayed answer can match it), the seed body, the type's schema example, a generated one. Each has no key,
+ * or `key` when one is wanted.
+ */
+function bodiesFor(collection: string, options: SetupOptions, shown?: unknown, key?: string): string[] {
+  const graph = options.graph ?? loadGraphDefinition();
+  const set = findEntitySet(graph.model, setPathOf(collection));
+  const candidates: unknown[] = [shownEntity(shown), options.seedBody];
+  if (set) candidates.push(entityExample(graph, set.entityType), generateEntities(graph, set.path, 1, 7)[0]);
+  const keyName = (set && graph.model.resolveType(set.entityType)?.key) ?? 'id';
+  return candidates
+    .filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b))
+    .map((b) => Object.fromEntries([...Object.entries(b).filter(([k]) => k !== keyName), ...(key === undefined ? [] : [[keyName, key]])]))
+    .map((b) => JSON.stringify(b));
+}
+
+const targetKinds = new WeakMap<HttpTarget, Promise<boolean>>();
+
+/** True when the target is a mockgraph: its `GET /_mockgraph/health` answers mockgraph's shape. Asked once per target. */
+export function isMockgraph(target: HttpTarget): Promise<boolean> {
+  let known = targetKinds.get(target);
+  if (!known) {
+    known = target({ method: 'GET', path: '/_mockgraph/health', headers: {}, body: undefined }).then((res) => {
+      try {
+        const body = JSON.parse(res.bodyText) as Record<string, unknown>;
+        return body.live === true && typeof body.revision === 'number' && typeof body.store === 'string' && typeof body.entitySets === 'object' && body.entitySets !== null;
+      } catch {
+        return false;
+      }
+    });
+    // A target that cannot be reached is a failure of the case, asked again next time, not a verdict.
+    known.catch(() => targetKinds.delete(target));
+    targetKinds.set(target, known);
+  }
+  return known;
+}
+
+/** POSTs each body in turn until one is created (201 with a string id); the last refusal is the error. */
+async function createWithFirst(target: HttpTarget, path: string, headers: Record<string, string>, bodies: readonly string[], what: string): Promise<string> {
+  if (bodies.length === 0) throw new Error(`no create example on the page and no body for ${what}`);
+  let refusal = '';
+  for (const body of bodies) {
+    const res = await target({ method: 'POST', path, headers: { 'Content-Type': 'application/json', ...headers }, body });
+    let id: unknown;
+    try {
+      id = (JSON.parse(res.bodyText) as { id?: unknown }).id;
+    } catch {
+      id = undefined;
+    }
+    if (res.status === 201 && typeof id === 'string') return id;
+    refusal = `setup: POST ${path} answered ${res.status}: ${res.bodyText.slice(0, 300)}`;
+    if (res.status !== 400) break;
+  }
+  throw new Error(refusal);
+}
+
+/**
+ * Creates an entity in `collection` and returns its id: by the page's own create example, else (when the run's
+ * pages document a POST there) a seed, example or generated body POSTed to it, else, against a mockgraph,
+ * through its admin API (`POST /_mockgraph/entities/{set}`). Against another server that last case is
+ * SetupSkipped: nothing documented can create the entity.
+ */
+export async function createEntityFor(page: DocPage, collection: string, target: HttpTarget, options: SetupOptions, shown?: unknown): Promise<string> {
+  const graphAuth = { Authorization: `Bearer ${options.token ?? 'mockgraph-contract-test'}` };
+  const own = createBodyFor(page, collection, options);
+  if (own !== undefined) return createWithFirst(target, collection, graphAuth, [own], collection);
+  if (documentsPost(options.pages ?? [page], collection, options.serviceRoot)) return createWithFirst(target, collection, graphAuth, bodiesFor(collection, options, shown), collection);
+  if (!(await isMockgraph(target))) {
+    throw new SetupSkipped(`setup: the pages document no POST for ${collection} and the target is not a mockgraph (GET /_mockgraph/health does not answer like one), so no entity can be created for the example to address`);
+  }
+  return createWithFirst(target, ADMIN_ENTITIES + setPathOf(collection), adminAuth(options), bodiesFor(collection, options, shown), collection);
+}
+
+function adminAuth(options: SetupOptions): Record<string, string> {
+  return options.adminToken === undefined ? {} : { Authorization: `Bearer ${options.adminToken}` };
+}
+
+/** The entity a path addresses by a literal key (`…/secureScoreControlProfiles/AdminMFA`) in a set the schemas know. */
+function literalEntityOf(path: string, options: SetupOptions): { collection: string; key: string } | undefined {
+  const parts = pathOnly(path).split('/');
+  const last = parts.pop() ?? '';
+  if (last === '' || last.startsWith('$') || last.includes('(') || PLACEHOLDER.test(last)) return undefined;
+  const collection = parts.join('/');
+  const set = findEntitySet((options.graph ?? loadGraphDefinition()).model, setPathOf(collection));
+  const key = decodeURIComponent(last);
+  // A bound operation's segment (`…/tiIndicators/deleteTiIndicators`) is not a key.
+  if (!set || set.operations.some((op) => [op.name, `microsoft.graph.${op.name}`].includes(key))) return undefined;
+  return { collection, key };
+}
+
+/**
+ * Against a mockgraph, makes sure the entity that a successful example addresses by a literal key exists (the doc's
+ * tenant has it; a fresh mock does not), through the admin API. Best effort: a refusal leaves the case to fail on
+ * its own answer.
+ */
+export async function ensureLiteralEntity(method: string, path: string, shown: unknown, target: HttpTarget, options: SetupOptions): Promise<void> {
+  const addressed = ['GET', 'PATCH', 'DELETE'].includes(method) ? literalEntityOf(path, options) : undefined;
+  if (!addressed || !(await isMockgraph(target))) return;
+  await createWithFirst(target, ADMIN_ENTITIES + setPathOf(addressed.collection), adminAuth(options), bodiesFor(addressed.collection, options, shown, addressed.key), addressed.collection).catch(() => undefined);
+}

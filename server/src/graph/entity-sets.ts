@@ -1,0 +1,17 @@
+import type { EntitySetModel, GraphModel } from './model';
+
+/** Trims slashes and lower-cases: entity-set paths match case-insensitively, as URL segments do. */
+function normalizePath(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '').toLowerCase();
+}
+
+/** The entity set at `path` (`security/x`, `/Security/X/`: slashes and casing do not matter), or undefined. */
+export function findEntitySet(model: GraphModel, path: string): EntitySetModel | undefined {
+  const wanted = normalizePath(path);
+  return model.entitySets.find((set) => set.path.toLowerCase() === wanted);
+}
+
+/** The entity-set paths, comma-separated, for messages that say what would have been valid. */
+export function entitySetList(model: GraphModel): string {
+  return model.entitySets.map((set) => set.path).join(', ') || '(none)';
+}

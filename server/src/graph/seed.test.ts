@@ -1,0 +1,35 @@
+import { notesSchemaDir } from '../../test/extra-schemas';
+import { createMemoryStore } from '../store/memory-store';
+import { loadGraphDefinition } from './registry';
+import { applySeeds, exampleSeed, prepareSeeds, SeedError, seedRecords } from './seed';
+
+describe('seed files', () => {
+  test('an array, a collection response, or an object keyed by entity-set path (whose values may be either)', () => {
+    expect(seedRecords([{ id: 'a' }])).toEqual([{ id: 'a' }]);
+    expect(seedRecords({ '@odata.context': 'x', value: [{ id: 'a' }] })).toEqual([{ id: 'a' }]);
+    expect(seedRecords({ 'security/a': [{ id: 'a' }], 'security/b': { value: [{ id: 'b' }] } })).toEqual({ 'security/a': [{ id: 'a' }], 'security/b': [{ id: 'b' }] });
+    expect(() => seedRecords({ 'security/a': { id: 'a' } })).toThrow(new SeedError('security/a: expected a JSON array of entities or a collection response { "value": [...] }'));
+    expect(() => seedRecords('text')).toThrow(SeedError);
+  });
+});
+
+describe('the default seed and applying it', () => {
+  const withExample = loadGraphDefinition([notesSchemaDir()]);
+  const withoutExample = loadGraphDefinition([notesSchemaDir({ example: false })]);
+
+  test("each set gets its type's first schema example when it passes the profile's create contract; others start empty", () => {
+    expect(Object.keys(exampleSeed(withExample, 'doc'))).toEqual(['security/ipSecurityProfiles', 'security/threatNotes']);
+    expect(Object.keys(exampleSeed(withoutExample, 'doc'))).toEqual(['security/ipSecurityProfiles']);
+  });
+
+  test('an empty store gets every seed in one reset; a store with data seeds only its empty sets', () => {
+    const seed = prepareSeeds(exampleSeed(withExample, 'metadata'), withExample, 'metadata');
+    const empty = createMemoryStore();
+    expect(applySeeds(empty, seed)).toBe(2);
+    const used = createMemoryStore();
+    used.collection('security/threatNotes').insert({ id: 'kept' });
+    expect(applySeeds(used, seed)).toBe(1);
+    expect([...used.collection('security/threatNotes').values()]).toEqual([{ id: 'kept' }]);
+    expect(used.collection('security/ipSecurityProfiles').count()).toBe(1);
+  });
+});
