@@ -1,25 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { importDocs, writeImport } from '../../contract-tests/src/import/import';
 import { mintAccessToken } from '../src/graph/access-token';
-import { loadGraphDefinition } from '../src/index';
+import { importedSchemas } from './extra-schemas';
 import { AUTH, graphErrorProblems, testApp } from './helpers';
 
-/** The real Graph pages of tiIndicator and secureScoreControlProfile, imported with the importer into a folder of their own. */
-function importedSchemas(): string {
-  const root = join(__dirname, '..', '..', 'contract-tests', 'graph-docs', 'beta');
-  const pages = ['resources', 'api'].flatMap((folder) =>
-    readdirSync(join(root, folder))
-      .filter((f) => f.endsWith('.md') && !f.startsWith('ipsecurityprofile'))
-      .map((f) => ({ file: join(root, folder, f), text: readFileSync(join(root, folder, f), 'utf8') })),
-  );
-  const out = mkdtempSync(join(tmpdir(), 'mockgraph-imported-'));
-  const known = loadGraphDefinition().files.map((f) => ({ id: f.id, file: f.file, schema: f.schema as Record<string, unknown> }));
-  writeImport(importDocs({ pages, known }), out);
-  return out;
-}
 
 const TI = '/beta/security/tiIndicators';
 const SCORE = '/beta/security/secureScoreControlProfiles';

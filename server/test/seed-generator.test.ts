@@ -1,24 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { importDocs, writeImport } from '../../contract-tests/src/import/import';
 import { VALIDATION_PROFILES, generateEntities, generateProfiles, loadGraphDefinition } from '../src/index';
 import type { GraphDefinition } from '../src/index';
-import { NOTES_PATH, notesSchemaDir } from './extra-schemas';
+import { importedSchemas, NOTES_PATH, notesSchemaDir } from './extra-schemas';
 
-/** The real Graph pages besides ipSecurityProfile's (tiIndicator, secureScoreControlProfile…), imported into a folder. */
-function importedSchemas(): string {
-  const root = join(__dirname, '..', '..', 'contract-tests', 'graph-docs', 'beta');
-  const pages = ['resources', 'api'].flatMap((folder) =>
-    readdirSync(join(root, folder))
-      .filter((f) => f.endsWith('.md') && !f.startsWith('ipsecurityprofile'))
-      .map((f) => ({ file: join(root, folder, f), text: readFileSync(join(root, folder, f), 'utf8') })),
-  );
-  const out = mkdtempSync(join(tmpdir(), 'mockgraph-imported-'));
-  const known = loadGraphDefinition().files.map((f) => ({ id: f.id, file: f.file, schema: f.schema as Record<string, unknown> }));
-  writeImport(importDocs({ pages, known }), out);
-  return out;
-}
 
 /** The first problem of each generated entity under each profile's create contract. */
 function problems(graph: GraphDefinition, count: number): string[] {
