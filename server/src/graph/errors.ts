@@ -16,7 +16,7 @@ export const GRAPH_ERROR_CATALOG = {
   RequestHeaderFieldsTooLarge: { status: 431, when: 'Request headers larger than 64 KiB in all (answered by the HTTP server before any routing).' },
   TooManyRequests: { status: 429, when: 'With --throttle N/SECONDS: a client (by its token\'s app id, else its token) sent more than N requests in the window; Retry-After says when to retry.' },
   InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to its log (stderr) under the request-id, never to the client.' },
-  ServiceUnavailable: { status: 503, when: 'The data file was deleted or replaced while the server runs (writes are refused rather than acknowledged and lost), or with --fail-rate P a simulated outage; with Retry-After.' },
+  ServiceUnavailable: { status: 503, when: 'The data file was deleted or replaced while the server runs (writes are refused rather than acknowledged and lost); a long query when 64 already wait their turn, or one not answered within 10 s of arriving; or with --fail-rate P a simulated outage; with Retry-After.' },
   quotaLimitReached: { status: 507, when: 'A write that would take an entity set past --max-entities or all stored JSON past --max-data-size; nothing is changed.' },
   GatewayTimeout: { status: 504, when: 'With --fail-rate P: a simulated upstream timeout, with Retry-After.' },
 } as const satisfies Record<string, { status: number; when: string }>;

@@ -154,6 +154,8 @@ function compile(expr: Expr, variables: readonly string[], unit: Unit, hint: Exp
     case 'compare': {
       const shared = sharedType(expr.left, expr.right);
       const [l, r, op] = [compile(expr.left, variables, unit, shared), compile(expr.right, variables, unit, shared), expr.op];
+      // A literal is at most a $filter long, so comparing with one is cheap; two stored strings may be long.
+      if (expr.left.kind === 'literal' || expr.right.kind === 'literal') return (it, vars) => compareOp(op, l(it, vars), r(it, vars));
       const { meter } = unit;
       return (it, vars) => {
         const a = l(it, vars);
