@@ -1,6 +1,7 @@
 import type { JsonObject } from '../json';
 import { isJsonObject } from '../json';
 import type { Entity } from '../store/store';
+import { createEntities } from './create-entities';
 import { createEntity, deleteEntity, updateEntity } from './entity-operations';
 import type { OperationDeps } from './entity-operations';
 
@@ -122,7 +123,8 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
           atItem(i, err);
         }
       });
-      return { kind: 'entities', entities: list.map((item, i) => guarded(i, () => createEntity(deps, set, item))) };
+      // All or nothing, as the admin API's bulk create: a failure mid-way (a quota) removes what was stored.
+      return { kind: 'entities', entities: createEntities(deps, set, list, false) };
     }
     case 'update-many': {
       const ids = list.map((item, i) => {
