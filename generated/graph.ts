@@ -4,9 +4,67 @@
  * Do not edit by hand: change the schemas, then run `npm run generate`.
  */
 /**
+ * microsoft.graph.diamondModel: For information about this model, see The Diamond Model.
+ */
+export type DiamondModel = ("unknown" | "adversary" | "capability" | "infrastructure" | "victim" | "unknownFutureValue");
+/**
  * microsoft.graph.ipSecurityProfile: security data about an IP address. An open type: undeclared (dynamic) properties are legal.
  */
 export type IpSecurityProfile = (Entity & MicrosoftGraphIpSecurityProfile);
+/**
+ * microsoft.graph.killChain: an enumeration
+ */
+export type KillChain = ("Actions" | "C2" | "Delivery" | "Exploitation" | "Installation" | "Reconnaissance" | "Weaponization");
+/**
+ * microsoft.graph.secureScoreControlProfile: Represents a tenant's secure score per control data. By default, it returns all controls for a tenant and can explicitly pull individual controls.
+ */
+export type SecureScoreControlProfile = (Entity & MicrosoftGraphSecureScoreControlProfile);
+/**
+ * microsoft.graph.threatType: an enumeration
+ */
+export type ThreatType = ("Botnet" | "C2" | "CryptoMining" | "Darknet" | "DDoS" | "MaliciousUrl" | "Malware" | "Phishing" | "Proxy" | "PUA" | "WatchList");
+/**
+ * microsoft.graph.tiIndicator: Represents data used to identify malicious activities.
+ */
+export type TiIndicator = (Entity & MicrosoftGraphTiIndicator);
+/**
+ * microsoft.graph.tlpLevel: Every indicator must also have a Traffic Light Protocol value when it's submitted. This value represents the sensitivity and sharing scope of a given indicator.
+ */
+export type TlpLevel = ("unknown" | "white" | "green" | "amber" | "red");
+/**
+ * microsoft.graph.certificationControl: Contains compliance certification data associated with secure score control.
+ */
+export interface CertificationControl {
+    /**
+     * The OData type annotation; accepted with or without '#', case-insensitively.
+     */
+    "@odata.type"?: string;
+    /**
+     * Certification control name.
+     */
+    name?: (string | null);
+    /**
+     * URL for the Microsoft Service Trust Portal.
+     */
+    url?: (string | null);
+}
+/**
+ * microsoft.graph.complianceInformation: Contains compliance data associated with secure score control.
+ */
+export interface ComplianceInformation {
+    /**
+     * The OData type annotation; accepted with or without '#', case-insensitively.
+     */
+    "@odata.type"?: string;
+    /**
+     * Collection of the certification controls associated with the certification.
+     */
+    certificationControls?: (CertificationControl | null)[];
+    /**
+     * The name of the compliance certification, for example, `ISO 27018:2014`, `GDPR`, `FedRAMP`, and `NIST 800-171`.
+     */
+    certificationName?: (string | null);
+}
 /**
  * microsoft.graph.entity: the abstract base type that supplies the key property id.
  */
@@ -90,6 +148,386 @@ export interface SecurityVendorInformation {
     providerVersion?: (string | null);
     subProvider?: (string | null);
     vendor?: (string | null);
+}
+/**
+ * microsoft.graph.resultInfo: Contains success and failure-specific result information.
+ */
+export interface ResultInfo {
+    /**
+     * The OData type annotation; accepted with or without '#', case-insensitively.
+     */
+    "@odata.type"?: string;
+    /**
+     * The result code.
+     */
+    code?: (number | null);
+    /**
+     * The message.
+     */
+    message?: (string | null);
+    /**
+     * The result sub-code.
+     */
+    subcode?: (number | null);
+}
+export interface MicrosoftGraphSecureScoreControlProfile {
+    /**
+     * The OData type annotation; accepted with or without '#', case-insensitively.
+     */
+    "@odata.type"?: string;
+    /**
+     * GUID string for tenant ID.
+     */
+    azureTenantId?: (string | null);
+    /**
+     * Name of the control.
+     */
+    controlName?: (string | null);
+    /**
+     * Title of the control.
+     */
+    title?: (string | null);
+    /**
+     * The collection of compliance information associated with secure score control
+     */
+    complianceInformation?: (ComplianceInformation | null)[];
+    /**
+     * Control action category (Account, Data, Device, Apps, Infrastructure).
+     */
+    controlCategory?: (string | null);
+    /**
+     * Control action type (Config, Review, Behavior).
+     */
+    actionType?: (string | null);
+    /**
+     * Service that owns the control (Exchange, Sharepoint, Microsoft Entra ID).
+     */
+    service?: (string | null);
+    /**
+     * Current obtained max score on specified date.
+     */
+    maxScore?: (number | null);
+    /**
+     * Control tier (Core, Defense in Depth, Advanced.)
+     */
+    tier?: (string | null);
+    /**
+     * User impact of implementing control (low, moderate, high).
+     */
+    userImpact?: (string | null);
+    /**
+     * Resource cost of implemmentating control (low, moderate, high).
+     */
+    implementationCost?: (string | null);
+    /**
+     * Microsoft's stack ranking of control.
+     */
+    rank?: (number | null);
+    /**
+     * List of threats the control mitigates (accountBreach,dataDeletion,dataExfiltration,dataSpillage,elevationOfPrivilege,maliciousInsider,passwordCracking,phishingOrWhaling,spoofing).
+     */
+    threats?: (string | null)[];
+    /**
+     * Flag to indicate if a control is depreciated.
+     */
+    deprecated?: (boolean | null);
+    /**
+     * Description of what the control will help remediate.
+     */
+    remediation?: (string | null);
+    /**
+     * Description of the impact on users of the remediation.
+     */
+    remediationImpact?: (string | null);
+    /**
+     * URL to where the control can be actioned.
+     */
+    actionUrl?: (string | null);
+    /**
+     * Flag to indicate where the tenant has marked a control (ignore, thirdParty, reviewed) (supports update).
+     */
+    controlStateUpdates?: (SecureScoreControlStateUpdate | null)[];
+    vendorInformation?: (SecurityVendorInformation | null);
+    lastModifiedDateTime?: (string | null);
+    /**
+     * Name of the analyst the control is assigned to for triage, implementation, or remediation.
+     */
+    assignedTo?: (string | null);
+    /**
+     * Analyst comments on the control (for customer control management).
+     */
+    tenantNote?: (string | null);
+}
+/**
+ * microsoft.graph.secureScoreControlStateUpdate: Contains the history of the control states updated by the user (control states include Default, Ignored, ThirdParty, Reviewed).
+ */
+export interface SecureScoreControlStateUpdate {
+    /**
+     * The OData type annotation; accepted with or without '#', case-insensitively.
+     */
+    "@odata.type"?: string;
+    /**
+     * Assign the control to the user who will take the action
+     */
+    assignedTo?: (string | null);
+    /**
+     * Provides optional comment about the control
+     */
+    comment?: (string | null);
+    /**
+     * State of the control can be modified using PATCH command(Ex: ignored, thirdParty etc)
+     */
+    state?: (string | null);
+    /**
+     * ID of the user who updated tenant state
+     */
+    updatedBy?: (string | null);
+    /**
+     * Time at which control state was updated
+     */
+    updatedDateTime?: (string | null);
+}
+export interface MicrosoftGraphTiIndicator {
+    /**
+     * The OData type annotation; accepted with or without '#', case-insensitively.
+     */
+    "@odata.type"?: string;
+    /**
+     * The action to apply if the indicator is matched from within the targetProduct security tool. Possible values are: `unknown`, `allow`, `block`, `alert`. Required.
+     */
+    action?: (string | null);
+    /**
+     * The cyber threat intelligence name(s) for the parties responsible for the malicious activity covered by the threat indicator.
+     */
+    activityGroupNames?: (string | null)[];
+    /**
+     * A catchall area for extra data from the indicator that is not specifically covered by other tiIndicator properties. The security tool specified by targetProduct typically does not utilize this data.
+     */
+    additionalInformation?: (string | null);
+    /**
+     * Stamped by the system when the indicator is ingested. The Microsoft Entra tenant id of submitting client. Required.
+     */
+    azureTenantId?: (string | null);
+    /**
+     * An integer representing the confidence the data within the indicator accurately identifies malicious behavior. Acceptable values are 0 – 100 with 100 being the highest.
+     */
+    confidence?: (number | null);
+    /**
+     * Brief description (100 characters or less) of the threat represented by the indicator. Required.
+     */
+    description?: (string | null);
+    /**
+     * The area of the Diamond Model in which this indicator exists. Possible values are: `unknown`, `adversary`, `capability`, `infrastructure`, `victim`.
+     */
+    diamondModel?: (DiamondModel | null);
+    /**
+     * DateTime string indicating when the Indicator expires. All indicators must have an expiration date to avoid stale indicators persisting in the system. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Required.
+     */
+    expirationDateTime?: (string | null);
+    /**
+     * An identification number that ties the indicator back to the indicator provider’s system (for example, a foreign key).
+     */
+    externalId?: (string | null);
+    /**
+     * Created by the system when the indicator is ingested. Generated GUID/unique identifier. Read-only.
+     */
+    id?: string;
+    /**
+     * Stamped by the system when the indicator is ingested. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
+     */
+    ingestedDateTime?: (string | null);
+    /**
+     * Used to deactivate indicators within system. By default, any indicator submitted is set as active. However, providers may submit existing indicators with this set to ‘False’ to deactivate indicators in the system.
+     */
+    isActive?: (boolean | null);
+    /**
+     * A JSON array of strings that describes which point or points on the Kill Chain this indicator targets. See ‘killChain values’ below for exact values.
+     */
+    killChain?: (KillChain | null)[];
+    /**
+     * Scenarios in which the indicator may cause false positives. This should be human-readable text.
+     */
+    knownFalsePositives?: (string | null);
+    /**
+     * The last time the indicator was seen. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
+     */
+    lastReportedDateTime?: (string | null);
+    /**
+     * The malware family name associated with an indicator if it exists. Microsoft prefers the Microsoft malware family name if at all possible that can be found via the Windows Defender Security Intelligence threat encyclopedia.
+     */
+    malwareFamilyNames?: (string | null)[];
+    /**
+     * Determines if the indicator should trigger an event that is visible to an end-user. When set to ‘true,’ security tools won't notify the end user that a ‘hit’ has occurred. This is most often treated as audit or silent mode by security products where they'll simply log that a match occurred but won't perform the action. Default value is false.
+     */
+    passiveOnly?: (boolean | null);
+    /**
+     * An integer representing the severity of the malicious behavior identified by the data within the indicator. Acceptable values are 0 – 5 where 5 is the most severe and zero isn't severe at all. Default value is 3.
+     */
+    severity?: (number | null);
+    /**
+     * A JSON array of strings that stores arbitrary tags/keywords.
+     */
+    tags?: (string | null)[];
+    /**
+     * A string value representing a single security product to which the indicator should be applied. Acceptable values are: `Azure Sentinel`, `Microsoft Defender ATP`. Required
+     */
+    targetProduct?: (string | null);
+    /**
+     * Each indicator must have a valid Indicator Threat Type. Possible values are: `Botnet`, `C2`, `CryptoMining`, `Darknet`, `DDoS`, `MaliciousUrl`, `Malware`, `Phishing`, `Proxy`, `PUA`, `WatchList`. Required.
+     */
+    threatType?: (ThreatType | null);
+    /**
+     * Traffic Light Protocol value for the indicator. Possible values are: `unknown`, `white`, `green`, `amber`, `red`. Required.
+     */
+    tlpLevel?: (TlpLevel | null);
+    /**
+     * The type of text encoding used in the email.
+     */
+    emailEncoding?: (string | null);
+    /**
+     * The language of the email.
+     */
+    emailLanguage?: (string | null);
+    /**
+     * Recipient email address.
+     */
+    emailRecipient?: (string | null);
+    /**
+     * Email address of the attacker|victim.
+     */
+    emailSenderAddress?: (string | null);
+    /**
+     * Displayed name of the attacker|victim.
+     */
+    emailSenderName?: (string | null);
+    /**
+     * Domain used in the email.
+     */
+    emailSourceDomain?: (string | null);
+    /**
+     * Source IP address of email.
+     */
+    emailSourceIpAddress?: (string | null);
+    /**
+     * Subject line of email.
+     */
+    emailSubject?: (string | null);
+    /**
+     * X-Mailer value used in the email.
+     */
+    emailXMailer?: (string | null);
+    /**
+     * DateTime when the file was compiled. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
+     */
+    fileCompileDateTime?: (string | null);
+    /**
+     * DateTime when the file was created. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
+     */
+    fileCreatedDateTime?: (string | null);
+    /**
+     * The type of hash stored in fileHashValue. Possible values are: `unknown`, `sha1`, `sha256`, `md5`, `authenticodeHash256`, `lsHash`, `ctph`.
+     */
+    fileHashType?: (string | null);
+    /**
+     * The file hash value.
+     */
+    fileHashValue?: (string | null);
+    /**
+     * Mutex name used in file-based detections.
+     */
+    fileMutexName?: (string | null);
+    /**
+     * Name of the file if the indicator is file-based. Multiple file names may be delimited by commas.
+     */
+    fileName?: (string | null);
+    /**
+     * The packer used to build the file in question.
+     */
+    filePacker?: (string | null);
+    /**
+     * Path of file indicating compromise. May be a Windows or *nix style path.
+     */
+    filePath?: (string | null);
+    /**
+     * Size of the file in bytes.
+     */
+    fileSize?: (number | null);
+    /**
+     * Text description of the type of file. For example, “Word Document” or “Binary”.
+     */
+    fileType?: (string | null);
+    /**
+     * Domain name associated with this indicator. Should be of the format subdomain.domain.topleveldomain (For example, baddomain.domain.net)
+     */
+    domainName?: (string | null);
+    /**
+     * CIDR Block notation representation of the network referenced in this indicator. Use only if the Source and Destination can't be identified.
+     */
+    networkCidrBlock?: (string | null);
+    /**
+     * The destination autonomous system identifier of the network referenced in the indicator.
+     */
+    networkDestinationAsn?: (number | null);
+    /**
+     * CIDR Block notation representation of the destination network in this indicator.
+     */
+    networkDestinationCidrBlock?: (string | null);
+    /**
+     * IPv4 IP address destination.
+     */
+    networkDestinationIPv4?: (string | null);
+    /**
+     * IPv6 IP address destination.
+     */
+    networkDestinationIPv6?: (string | null);
+    /**
+     * TCP port destination.
+     */
+    networkDestinationPort?: (number | null);
+    /**
+     * IPv4 IP address. Use only if the Source and Destination can't be identified.
+     */
+    networkIPv4?: (string | null);
+    /**
+     * IPv6 IP address. Use only if the Source and Destination can't be identified.
+     */
+    networkIPv6?: (string | null);
+    /**
+     * TCP port. Use only if the Source and Destination can't be identified.
+     */
+    networkPort?: (number | null);
+    /**
+     * Decimal representation of the protocol field in the IPv4 header.
+     */
+    networkProtocol?: (number | null);
+    /**
+     * The source autonomous system identifier of the network referenced in the indicator.
+     */
+    networkSourceAsn?: (number | null);
+    /**
+     * CIDR Block notation representation of the source network in this indicator
+     */
+    networkSourceCidrBlock?: (string | null);
+    /**
+     * IPv4 IP Address source.
+     */
+    networkSourceIPv4?: (string | null);
+    /**
+     * IPv6 IP Address source.
+     */
+    networkSourceIPv6?: (string | null);
+    /**
+     * TCP port source.
+     */
+    networkSourcePort?: (number | null);
+    /**
+     * Uniform Resource Locator. This URL must comply with RFC 1738.
+     */
+    url?: (string | null);
+    /**
+     * User-Agent string from a web request that could indicate compromise.
+     */
+    userAgent?: (string | null);
 }
 /**
  * A collection response envelope.

@@ -6,7 +6,8 @@ import { packageRoot } from '../server/src/package-root';
 /**
  * The generated TypeScript type of every served entity type agrees with Microsoft's official beta typings
  * (@microsoft/microsoft-graph-types-beta): the same property names, and value types of the same kind
- * (string, number, boolean, an enum or complex type of the same name, and collection-ness).
+ * (string, number, boolean, an enum or complex type of the same name, and collection-ness), but for the lines
+ * {@link EXPLAINED} gives a reason for.
  */
 const ROOT = packageRoot();
 const OFFICIAL = join(ROOT, 'node_modules', '@microsoft', 'microsoft-graph-types-beta', 'microsoft-graph.d.ts');
@@ -86,6 +87,24 @@ const served = readdirSync(join(ROOT, 'schemas', 'graph'))
   .filter((s) => s['x-entitySet'] !== undefined)
   .map((s) => String(s.title));
 
+/**
+ * Where the pages and Graph's metadata (from which the typings are generated) disagree, the importer follows the
+ * pages: each such line, by served type, with why. A line not listed here, or listed but gone, fails the test.
+ */
+const EXPLAINED: Record<string, Record<string, string>> = {
+  securescorecontrolprofile: {
+    'securescorecontrolprofile.controlName: not in the official typings': "the resource page's Properties table lists controlName; the metadata has no such property",
+    'securescorecontrolprofile.assignedTo: not in the official typings': "only the update page's request-body table names it (a property-from-api-page finding); the metadata has none",
+    'securescorecontrolprofile.tenantNote: not in the official typings': 'as assignedTo',
+  },
+  tiindicator: {
+    'tiindicator.action: string here, tiaction there': 'the Properties table types action as string with "Possible values are" (kept a string, a possible-values finding); the metadata has the enum tiAction',
+    'tiindicator.fileHashType: string here, filehashtype there': 'as action: the table says string; the metadata has the enum fileHashType',
+    'tiindicator.killChain: killchain[] here, string[] there': 'the table links the killChain values table (an enum collection); the metadata types it Collection(Edm.String)',
+    'tiindicator.threatType: threattype here, string there': 'the table links the threatType values table (an enum); the metadata types it Edm.String',
+  },
+};
+
 describe('generated types agree with @microsoft/microsoft-graph-types-beta', () => {
   const ours = read(join(ROOT, 'generated', 'graph.ts'));
   const theirs = read(OFFICIAL);
@@ -110,7 +129,7 @@ describe('generated types agree with @microsoft/microsoft-graph-types-beta', () 
       }
       for (const prop of official.keys()) if (!mine.has(prop)) differences.push(`${type}.${prop}: only in the official typings`);
     }
-    expect(differences).toEqual([]);
+    expect(differences.sort()).toEqual(Object.keys(EXPLAINED[key] ?? {}).sort());
   });
 
   test.each(served)('%s: every enum it uses has the official members (Graph adds unknownFutureValue as an evolvable-enum sentinel)', (name) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { headingAnchor, loadDocPage, plainText, readFrontMatter, readLinks, scanMarkdown } from './load';
 
-const GRAPH_DOCS = join(__dirname, '..', 'graph-docs', 'beta');
+const GRAPH_DOCS = join(__dirname, '..', 'docs', 'beta');
 const page = (path: string) => loadDocPage(readFileSync(join(GRAPH_DOCS, path), 'utf8'), path);
 
 describe('the loader reads front matter, headings, tables, fences and links', () => {
@@ -40,7 +40,7 @@ describe('the loader reads front matter, headings, tables, fences and links', ()
     const update = page('resources/securescorecontrolstateupdate.md');
     expect(update.headings.map((h) => [h.level, h.text])).toEqual([[1, 'secureScoreControlStateUpdate resource type'], [2, 'JSON representation']]);
     expect(update.fences.map((f) => f.info)).toEqual(['json']);
-    const crlf = page('resources/ipsecurityprofile.md');
+    const crlf = loadDocPage(readFileSync(join(__dirname, '..', 'fixtures', 'import', 'ipsecurityprofile-2018', 'resources', 'ipsecurityprofile.md'), 'utf8'), 'ipsecurityprofile.md');
     expect(crlf.frontMatter).toBeUndefined();
     expect(crlf.tables.find((t) => t.header[0] === 'Property')?.rows.map((r) => r.cells[0])).toContain('vendorInformation *');
   });

@@ -1,3 +1,5 @@
+import { relaxJson } from './relaxed-json';
+
 /** One `<!-- { ... } -->` annotation of a Graph doc page, as written (unknown keys kept). */
 export interface BlockAnnotation {
   blockType?: string;
@@ -190,13 +192,27 @@ function splitMessage(content: string): { startLine: string; headers: DocHeaders
   return { startLine, headers, bodyText: lines.join('\n').trim() };
 }
 
-function parseBody(bodyText: string, line: number, findings: DocFinding[]): { body: unknown; ok: boolean } {
-  if (bodyText === '') return { body: undefined, ok: true };
+/**
+ * Parses a block's body. A body that is JSON but for trailing commas or comments is read leniently (a finding
+ * that does not stop the replay) and replayed as the strict JSON it stands for.
+ */
+function parseBody(bodyText: string, line: number, findings: DocFinding[]): { body: unknown; bodyText: string; ok: boolean } {
+  if (bodyText === '') return { body: undefined, bodyText, ok: true };
   try {
-    return { body: JSON.parse(bodyText) as unknown, ok: true };
+    return { body: JSON.parse(bodyText) as unknown, bodyText, ok: true };
   } catch (err) {
+    const relaxed = relaxJson(bodyText);
+    if (relaxed !== undefined) {
+      try {
+        const body = JSON.parse(relaxed) as unknown;
+        findings.push({ line, rule: 'body-json-relaxed', message: 'body has trailing commas or comments, which JSON forbids; it is read without them' });
+        return { body, bodyText: JSON.stringify(body, null, 2), ok: true };
+      } catch {
+        // Still not JSON: report the original error below.
+      }
+    }
     findings.push({ line, rule: 'body-json', message: `body is not valid JSON: ${(err as Error).message}` });
-    return { body: undefined, ok: false };
+    return { body: undefined, bodyText, ok: false };
   }
 }
 
@@ -207,7 +223,7 @@ export function parseRequestBlock(content: string, line: number, findings: DocFi
   const parsed = parseBody(bodyText, line, findings);
   const ok = parsed.ok && /^[A-Z]+$/.test(method) && url !== '';
   if (!ok && parsed.ok) findings.push({ line, rule: 'request-line', message: `request line '${startLine}' is not 'METHOD URL'` });
-  return { request: { method, url, headers, bodyText, body: parsed.body }, ok };
+  return { request: { method, url, headers, bodyText: parsed.bodyText, body: parsed.body }, ok };
 }
 
 /** Parses a response block: `HTTP/1.1 201 Created`, headers, blank line, body. */
@@ -217,7 +233,7 @@ export function parseResponseBlock(content: string, line: number, findings: DocF
   const parsed = parseBody(bodyText, line, findings);
   const ok = parsed.ok && Number.isInteger(status);
   if (!Number.isInteger(status)) findings.push({ line, rule: 'status-line', message: `status line '${startLine}' is not 'HTTP/1.1 NNN Reason'` });
-  return { response: { status, headers, bodyText, body: parsed.body }, ok };
+  return { response: { status, headers, bodyText: parsed.bodyText, body: parsed.body }, ok };
 }
 
 const REQUEST_LINE = /^\s*(GET|POST|PATCH|PUT|DELETE)\s+(\S+)/;

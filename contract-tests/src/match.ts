@@ -16,6 +16,31 @@ export interface MatchContext {
   validateBody(odataType: string, body: unknown): string[];
   /** Property names that hold server-assigned keys (compared as present, non-empty strings). */
   keyProperties: ReadonlySet<string>;
+  /**
+   * The properties of a doc value that its type's schema refuses (Graph's pages write `"severity": "severity-value"`
+   * for an enum), each with the declared spelling a server answers it by: only their presence can be checked.
+   */
+  placeholders?(odataType: string, docValue: unknown): ReadonlyMap<string, string>;
+}
+
+/** Stands for a doc value that no server could answer (a placeholder): the property must be present, with any value. */
+const ANY_VALUE = Symbol('any value');
+
+/**
+ * A created entity's properties that the request did not send are the server's to set (a stamped tenant id, a
+ * default): the doc shows its own tenant's values, so only their presence is checked.
+ */
+function serverAssigned(docBody: unknown, status: number, sent: unknown): unknown {
+  if (status !== 201 || typeof docBody !== 'object' || docBody === null || Array.isArray(docBody) || typeof sent !== 'object' || sent === null || Array.isArray(sent)) return docBody;
+  return Object.fromEntries(Object.entries(docBody).map(([k, v]) => [k, k.startsWith('@') || k in sent ? v : ANY_VALUE]));
+}
+
+/** The doc value with its placeholders replaced by {@link ANY_VALUE}, under the spelling the schema declares. */
+function withPlaceholders(docValue: unknown, odataType: string | undefined, ctx: MatchContext): unknown {
+  if (!odataType || !ctx.placeholders || typeof docValue !== 'object' || docValue === null || Array.isArray(docValue)) return docValue;
+  const found = ctx.placeholders(odataType, docValue);
+  if (found.size === 0) return docValue;
+  return Object.fromEntries(Object.entries(docValue).map(([k, v]) => (found.has(k) ? [found.get(k) ?? k, ANY_VALUE] : [k, v])));
 }
 
 /** A comparable form of an ISO 8601 date-time with offset (the server's own parser): UTC seconds and nanoseconds. */
@@ -30,11 +55,23 @@ export function sameODataType(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+/** ` (code: message)` when a body is a Graph error, so a status mismatch says what the server objected to. */
+function graphErrorOf(bodyText: string): string {
+  try {
+    const error = (JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (typeof error?.code === 'string') return ` (${error.code}${typeof error.message === 'string' ? `: ${error.message.slice(0, 300)}` : ''})`;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return '';
+}
+
 function mediaType(value: string): string {
   return (value.split(';')[0] ?? '').trim().toLowerCase();
 }
 
 function show(v: unknown): string {
+  if (v === ANY_VALUE) return 'a value (the doc shows a placeholder)';
   return v === undefined ? 'nothing' : JSON.stringify(v);
 }
 
@@ -47,6 +84,7 @@ function mismatch(path: string, expected: unknown, actual: unknown, why: string)
  * the doc shows (a `truncated` response); arrays still match item by item.
  */
 export function compareJson(expected: unknown, actual: unknown, path: string, subset: boolean, ctx: MatchContext, out: Mismatch[]): void {
+  if (expected === ANY_VALUE) return;
   if (typeof expected === 'string' && typeof actual === 'string') {
     if (expected === actual) return;
     const [ek, ak] = [instantKey(expected), instantKey(actual)];
@@ -72,7 +110,9 @@ export function compareJson(expected: unknown, actual: unknown, path: string, su
       } else compareJson(v, a[k], p, subset, ctx, out);
     }
     if (!subset) {
-      for (const k of Object.keys(a)) if (!(k in expected)) out.push(mismatch(`${path}[${JSON.stringify(k)}]`, undefined, a[k], 'unexpected property'));
+      // Control information the doc leaves out (`@odata.context`, a nested `@odata.type`) is not a property it forbids.
+      // A null is what Graph answers for a property that is not set, which a doc's example may leave out.
+      for (const k of Object.keys(a)) if (!(k in expected) && !k.startsWith('@') && a[k] !== null) out.push(mismatch(`${path}[${JSON.stringify(k)}]`, undefined, a[k], 'unexpected property'));
     }
     return;
   }
@@ -105,11 +145,14 @@ function schemaProblems(odataType: string, value: unknown, path: string, ctx: Ma
  * shows, and the body (`truncated`: the doc's body as a subset; `isCollection`/`collectionProperty`: an array
  * whose items are checked against the schema, compared item by item only when not truncated; `isEmpty`: no
  * body; `expectError`: a Graph error with the doc's code). Every JSON body is validated against the schema of
- * its `@odata.type`.
+ * its `@odata.type`. `sent` is the request body that was sent: a 201's properties it did not carry are compared by presence.
  */
-export function matchResponse(expected: DocResponse, annotation: BlockAnnotation, actual: ActualResponse, ctx: MatchContext): Mismatch[] {
+export function matchResponse(expected: DocResponse, annotation: BlockAnnotation, actual: ActualResponse, ctx: MatchContext, sent?: unknown): Mismatch[] {
   const out: Mismatch[] = [];
-  if (expected.status !== actual.status) out.push(mismatch('status', expected.status, actual.status, 'different status'));
+  if (expected.status !== actual.status) {
+    const m = mismatch('status', expected.status, actual.status, 'different status');
+    out.push({ ...m, message: m.message + graphErrorOf(actual.bodyText) });
+  }
   for (const [name, value] of expected.headers) {
     const lower = name.toLowerCase();
     if (lower === 'content-length') continue;
@@ -148,10 +191,10 @@ export function matchResponse(expected: DocResponse, annotation: BlockAnnotation
     const rest = { ...(expected.body as Record<string, unknown>) };
     delete rest[property];
     compareTopLevel(rest, body, ctx, out, true);
-    if (!truncated) compareJson(docItems, items, `$[${JSON.stringify(property)}]`, false, ctx, out);
+    if (!truncated) compareJson(Array.isArray(docItems) ? docItems.map((d) => withPlaceholders(d, odataType, ctx)) : docItems, items, `$[${JSON.stringify(property)}]`, false, ctx, out);
     return out;
   }
-  compareTopLevel(expected.body, body, ctx, out, truncated);
+  compareTopLevel(serverAssigned(withPlaceholders(expected.body, odataType, ctx), expected.status, sent), body, ctx, out, truncated);
   if (odataType) out.push(...schemaProblems(odataType, body, '$', ctx));
   return out;
 }

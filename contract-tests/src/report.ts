@@ -27,6 +27,7 @@ export function consoleReport(results: readonly CaseResult[]): string {
     const mark = r.status === 'passed' ? 'PASS' : r.status === 'failed' ? 'FAIL' : 'SKIP';
     lines.push(`  ${mark} ${r.name}${r.request ? `  [${r.request.method} ${r.request.path} → ${r.actualStatus ?? 'no answer'}]` : ''}`);
     for (const d of details(r)) lines.push(`       ${d}`);
+    for (const n of r.notes) lines.push(`       note: ${n}`);
   }
   const { passed, failed, skipped } = summarize(results);
   lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
@@ -48,10 +49,11 @@ export function junitReport(results: readonly CaseResult[]): string {
     const body = cases
       .map((r) => {
         const open = `    <testcase classname="${xml(page)}" name="${xml(r.name)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
-        if (r.status === 'passed') return `${open}/>`;
+        const out = r.notes.length > 0 ? `\n      <system-out>${xml(r.notes.map((n) => `note: ${n}`).join('\n'))}</system-out>` : '';
+        if (r.status === 'passed') return out === '' ? `${open}/>` : `${open}>${out}\n    </testcase>`;
         const text = xml(details(r).join('\n'));
         const inner = r.status === 'skipped' ? `<skipped message="${xml(r.reason ?? '')}"/>` : `<failure message="${xml(details(r)[0] ?? 'failed')}">${text}</failure>`;
-        return `${open}>\n      ${inner}\n    </testcase>`;
+        return `${open}>\n      ${inner}${out}\n    </testcase>`;
       })
       .join('\n');
     return `  <testsuite name="${xml(page)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}">\n${body}\n  </testsuite>`;

@@ -4,7 +4,7 @@ import { matchResponse } from './match';
 import { collectionOf, fillPlaceholders, hasPlaceholder, pathOnly, sameShape, withoutRef } from './paths';
 import type { HttpTarget, ReplayOptions, ReplayRequest } from './replay';
 import { normalizeExampleUrl, toReplayRequest } from './replay';
-import { createEntityFor, ensureLiteralEntity, SetupSkipped } from './setup';
+import { createEntityFor, ensureBodyEntities, ensureLiteralEntity, repairRequestBody, SetupSkipped } from './setup';
 import type { SetupOptions } from './setup';
 
 /** One request to replay: a doc example, or the page's HTTP request line standing in for its path. */
@@ -28,6 +28,8 @@ export interface CaseResult {
   mismatches: Mismatch[];
   /** Why the case failed outside matching (setup, network), or why it was skipped. */
   reason: string | undefined;
+  /** What the replay changed in the doc's request to send it (a placeholder value mended), if anything. */
+  notes: string[];
   durationMs: number;
 }
 
@@ -58,15 +60,27 @@ function showsItems(response: DocResponse | undefined, property: string): boolea
   return Array.isArray(items) && items.length > 0;
 }
 
-/** Fills placeholders (creating the entity they stand for) and makes sure a shown collection is not empty. */
-async function prepare(c: ReplayCase, target: HttpTarget, options: RunOptions): Promise<ReplayRequest> {
+/**
+ * Fills placeholders (creating the entity they stand for), makes sure what a successful example addresses exists and
+ * a shown collection is not empty, and mends placeholder values in the body of a successful example.
+ */
+async function prepare(c: ReplayCase, target: HttpTarget, options: RunOptions): Promise<{ request: ReplayRequest; notes: string[] }> {
+  const { example } = c;
+  const succeeds = (example.response?.status ?? 500) < 400;
+  const repaired = succeeds ? repairRequestBody(c.request.method, c.request.path, c.request.body, options) : { body: c.request.body, notes: [] };
+  const request = await prepareTarget({ ...c, request: { ...c.request, body: repaired.body } }, target, options, succeeds);
+  return { request, notes: repaired.notes };
+}
+
+async function prepareTarget(c: ReplayCase, target: HttpTarget, options: RunOptions, succeeds: boolean): Promise<ReplayRequest> {
   const { request, example, page } = c;
   if (hasPlaceholder(request.path)) {
     const collection = collectionOf(request.path);
     if (!collection) throw new Error(`cannot tell which collection the placeholder in ${request.path} belongs to`);
     return { ...request, path: fillPlaceholders(request.path, await createEntityFor(page, collection, target, options, example.response?.body)) };
   }
-  if ((example.response?.status ?? 500) < 400) await ensureLiteralEntity(request.method, request.path, example.response?.body, target, options);
+  if (succeeds) await ensureLiteralEntity(request.method, request.path, example.response?.body, target, options);
+  if (succeeds && request.method === 'POST') await ensureBodyEntities(request.path, example.request.body, example.response?.body, target, options);
   const property = typeof example.responseAnnotation?.collectionProperty === 'string' ? example.responseAnnotation.collectionProperty : 'value';
   if (request.method === 'GET' && example.responseAnnotation?.isCollection === true && showsItems(example.response, property)) {
     await createEntityFor(page, withoutRef(pathOnly(request.path)), target, options).catch(() => undefined);
@@ -74,20 +88,29 @@ async function prepare(c: ReplayCase, target: HttpTarget, options: RunOptions): 
   return request;
 }
 
+function parseSent(body: string | undefined): unknown {
+  try {
+    return body === undefined ? undefined : (JSON.parse(body) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Replays one case against a target and matches the answer; never throws. */
 export async function runCase(c: ReplayCase, target: HttpTarget, ctx: MatchContext, options: RunOptions = {}): Promise<CaseResult> {
   const started = Date.now();
   const base = { page: c.page.file, title: c.page.title, name: c.name };
   let sent: ReplayRequest | undefined;
+  let notes: string[] = [];
   try {
-    sent = await prepare(c, target, options);
+    ({ request: sent, notes } = await prepare(c, target, options));
     const actual = await target(sent);
-    const mismatches = matchResponse(c.example.response!, c.example.responseAnnotation ?? {}, actual, ctx);
-    return { ...base, status: mismatches.length === 0 ? 'passed' : 'failed', request: { method: sent.method, path: sent.path }, actualStatus: actual.status, mismatches, reason: undefined, durationMs: Date.now() - started };
+    const mismatches = matchResponse(c.example.response!, c.example.responseAnnotation ?? {}, actual, ctx, parseSent(sent.body));
+    return { ...base, status: mismatches.length === 0 ? 'passed' : 'failed', request: { method: sent.method, path: sent.path }, actualStatus: actual.status, mismatches, reason: undefined, notes, durationMs: Date.now() - started };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    if (err instanceof SetupSkipped) return { ...base, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, durationMs: Date.now() - started };
-    return { ...base, status: 'failed', request: sent && { method: sent.method, path: sent.path }, actualStatus: undefined, mismatches: [], reason, durationMs: Date.now() - started };
+    if (err instanceof SetupSkipped) return { ...base, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, notes, durationMs: Date.now() - started };
+    return { ...base, status: 'failed', request: sent && { method: sent.method, path: sent.path }, actualStatus: undefined, mismatches: [], reason, notes, durationMs: Date.now() - started };
   }
 }
 
@@ -97,7 +120,7 @@ export async function runPage(page: DocPage, target: HttpTarget, ctx: MatchConte
   for (const c of casesOf(page, options)) results.push(await runCase(c, target, ctx, options));
   for (const e of page.examples.filter((x) => !x.replayable || !x.response)) {
     const reason = `not replayable: ${e.problems.join('; ') || 'the doc blocks are incomplete'}`;
-    results.push({ page: page.file, title: page.title, name: e.name, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, durationMs: 0 });
+    results.push({ page: page.file, title: page.title, name: e.name, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, notes: [], durationMs: 0 });
   }
   return results;
 }

@@ -1,4 +1,4 @@
-import { entityExample, findEntitySet, generateEntities, loadGraphDefinition } from '../../server/src/index';
+import { VALIDATION_PROFILES, entityExample, findEntitySet, generateEntities, loadGraphDefinition, requestSchemaId } from '../../server/src/index';
 import type { GraphDefinition } from '../../server/src/index';
 import type { DocPage } from './load';
 import { PLACEHOLDER, pathOnly, sameShape, withoutRef } from './paths';
@@ -55,14 +55,34 @@ function shownEntity(shown: unknown): Record<string, unknown> | undefined {
 }
 
 /**
+ * The shown entity with the values its schema refuses (Graph's placeholders such as `"tlpLevel": "tlpLevel-value"`)
+ * taken from the type's example instead, so that the rest of what the page shows can still be created and matched.
+ */
+function repairedEntity(graph: GraphDefinition, set: { path: string; entityType: string }, entity: Record<string, unknown>): Record<string, unknown> {
+  // The type's example over a generated entity: a valid value for every property a create contract requires.
+  const base: Record<string, unknown> = { ...generateEntities(graph, set.path, 1, 7)[0], ...entityExample(graph, set.entityType) };
+  // Checked against the type and its create contracts (read-only, required): the target's profile is not known here.
+  const schemas = [graph.model.resolveType(set.entityType)?.schemaId, ...VALIDATION_PROFILES.map((p) => requestSchemaId(set.entityType, 'create', p))];
+  // A property that may not be null is given the base's value when the page leaves it out: a server would answer null.
+  const type = graph.model.resolveType(set.entityType);
+  const missing = (type?.properties ?? []).filter((p) => !p.nullable && !p.collection && !p.readOnly && p.name !== type?.key && !(p.name in entity) && p.name in base);
+  let repaired: Record<string, unknown> = { ...Object.fromEntries(missing.map((p) => [p.name, base[p.name]])), ...entity };
+  for (const id of schemas.filter((x): x is string => x !== undefined && graph.files.some((f) => f.id === x))) repaired = graph.validator.repairProperties(id, repaired, (name) => base[name]).value;
+  return repaired;
+}
+
+/**
  * Bodies to create an entity of a collection with, best first: the entity the example's response shows (so that
- * the replayed answer can match it), the seed body, the type's schema example, a generated one. Each has no key,
+ * the replayed answer can match it), the same with its refused values taken from the type's example, the seed body, the type's schema example, a generated one. Each has no key,
  * or `key` when one is wanted.
  */
 function bodiesFor(collection: string, options: SetupOptions, shown?: unknown, key?: string): string[] {
   const graph = options.graph ?? loadGraphDefinition();
   const set = findEntitySet(graph.model, setPathOf(collection));
-  const candidates: unknown[] = [shownEntity(shown), options.seedBody];
+  const entity = shownEntity(shown);
+  const candidates: unknown[] = [entity];
+  if (set && entity) candidates.push(repairedEntity(graph, set, entity));
+  candidates.push(options.seedBody);
   if (set) candidates.push(entityExample(graph, set.entityType), generateEntities(graph, set.path, 1, 7)[0]);
   const keyName = (set && graph.model.resolveType(set.entityType)?.key) ?? 'id';
   return candidates
@@ -154,4 +174,72 @@ export async function ensureLiteralEntity(method: string, path: string, shown: u
   const addressed = ['GET', 'PATCH', 'DELETE'].includes(method) ? literalEntityOf(path, options) : undefined;
   if (!addressed || !(await isMockgraph(target))) return;
   await createWithFirst(target, ADMIN_ENTITIES + setPathOf(addressed.collection), adminAuth(options), bodiesFor(addressed.collection, options, shown, addressed.key), addressed.collection).catch(() => undefined);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The items a response shows (`value` of a collection, or the body itself). */
+function shownItems(shown: unknown): unknown[] {
+  return isObject(shown) && Array.isArray(shown.value) ? shown.value : [shown];
+}
+
+/**
+ * Against a mockgraph, makes sure the entities a bulk action's body names by key exist (`POST …/updateTiIndicators`
+ * with `{"value": [{"id": "c6fb…", …}]}`): each is created through the admin API, from the item the response shows
+ * with the same key when there is one. Best effort, as {@link ensureLiteralEntity}.
+ */
+export async function ensureBodyEntities(path: string, body: unknown, shown: unknown, target: HttpTarget, options: SetupOptions): Promise<void> {
+  const parts = pathOnly(path).split('/');
+  const operation = parts.pop() ?? '';
+  const collection = parts.join('/');
+  const graph = options.graph ?? loadGraphDefinition();
+  const set = findEntitySet(graph.model, setPathOf(collection));
+  if (!set || !set.operations.some((op) => op.bindsTo === 'collection' && [op.name, `microsoft.graph.${op.name}`].includes(decodeURIComponent(operation)))) return;
+  const keyName = graph.model.resolveType(set.entityType)?.key ?? 'id';
+  const items = isObject(body) ? Object.values(body).find(Array.isArray) : undefined;
+  const keys = (items ?? []).flatMap((item) => (isObject(item) && typeof item[keyName] === 'string' ? [item[keyName] as string] : []));
+  if (keys.length === 0 || !(await isMockgraph(target))) return;
+  for (const key of keys) {
+    const match = shownItems(shown).find((s) => isObject(s) && s[keyName] === key);
+    await createWithFirst(target, ADMIN_ENTITIES + set.path, adminAuth(options), bodiesFor(collection, options, match, key), collection).catch(() => undefined);
+  }
+}
+
+/** The request contract a replayed body is written against: the create contract of a collection, the update contract of an entity. */
+function contractOf(graph: GraphDefinition, method: string, path: string): string | undefined {
+  const segments = pathOnly(path).split('/');
+  const candidates = method === 'POST' ? [{ collection: segments.join('/'), purpose: 'create' as const }] : method === 'PATCH' ? [{ collection: segments.slice(0, -1).join('/'), purpose: 'update' as const }] : [];
+  for (const { collection, purpose } of candidates) {
+    const set = findEntitySet(graph.model, setPathOf(collection));
+    if (!set) continue;
+    const ids = [requestSchemaId(set.entityType, purpose, 'metadata'), graph.model.resolveType(set.entityType)?.schemaId];
+    return ids.find((id) => id !== undefined && graph.files.some((f) => f.id === id));
+  }
+  return undefined;
+}
+
+/**
+ * A doc request body with the values its schema refuses replaced by valid ones (Graph's pages write
+ * `"controlStateUpdates": "controlStateUpdates-value"` for a collection): a server would refuse the page's body as
+ * written, so the replay sends what the example stands for, and says so in a note.
+ */
+export function repairRequestBody(method: string, path: string, body: string | undefined, options: SetupOptions): { body: string | undefined; notes: string[] } {
+  if (body === undefined) return { body, notes: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { body, notes: [] };
+  }
+  const graph = options.graph ?? loadGraphDefinition();
+  const schemaId = contractOf(graph, method, path);
+  if (!schemaId || !isObject(parsed)) return { body, notes: [] };
+  const set = findEntitySet(graph.model, setPathOf(method === 'POST' ? pathOnly(path) : pathOnly(path).split('/').slice(0, -1).join('/')));
+  const base: Record<string, unknown> = set ? { ...generateEntities(graph, set.path, 1, 7)[0], ...entityExample(graph, set.entityType) } : {};
+  // Only refused values are mended: a required property the page leaves out stays out (the server's answer tells).
+  const refused = new Set(graph.validator.invalidProperties(schemaId, parsed));
+  if (refused.size === 0) return { body, notes: [] };
+  const { value, changed } = graph.validator.repairProperties(schemaId, parsed, (name) => (refused.has(name) ? base[name] : undefined));
+  const mended = changed.filter((n) => refused.has(n));
+  return { body: JSON.stringify(value), notes: mended.map((n) => `the doc's request body has a value for '${n}' that ${schemaId} refuses (a placeholder); it was ${n in value ? "sent with the type's example value" : 'left out'}`) };
 }

@@ -5,7 +5,7 @@ export { GRAPH_ERROR_CATALOG, GraphError } from './graph/errors';
 export type { GraphErrorCode } from './graph/errors';
 export { loadGraphDefinition } from './graph/registry';
 export type { GraphDefinition } from './graph/registry';
-export { VALIDATION_PROFILES, isValidationProfile } from './graph/validate';
+export { VALIDATION_PROFILES, invalidTopLevelProperties, isValidationProfile, requestSchemaId } from './graph/validate';
 export type { ValidationProfile } from './graph/validate';
 export { normalizeTypeName } from './graph/model';
 export { createMemoryStore } from './store/memory-store';

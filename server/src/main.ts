@@ -23,10 +23,12 @@ Commands:
   mockgraph token [--scp S] [--roles R] [--secret S] [--expires-in SECONDS] [--tid T] [--appid A]
                                      print a test access token (JWT) for --auth jwt
   mockgraph seed --count N [--set PATH] [--random-seed S] [--out FILE] [--schemas DIR]
-                                     write N realistic, deterministic entities of an entity set as JSON
-                                     (a --seed file; --set is needed when the schemas hold several sets)
+                                     write N realistic, deterministic entities as a --seed file: of the --set
+                                     (a JSON array), else of every entity set (an object keyed by set path)
   mockgraph contract [options]       replay Graph doc examples against a server (see mockgraph contract --help)
   mockgraph lint-docs FILES…         report problems of Graph doc pages
+  mockgraph import-docs [options] PAGE…
+                                     import Graph doc pages into schemas (see mockgraph import-docs --help)
 `;
 
 /** Exits with a one-line reason, as a CLI should for bad input. */
@@ -201,7 +203,7 @@ function token(argv: string[]): void {
   process.stdout.write(mintAccessToken(claims, one(values, 'secret') ?? process.env.MOCKGRAPH_JWT_SECRET) + '\n');
 }
 
-/** `mockgraph seed`: writes N deterministic entities of one entity set (same seed, same bytes). */
+/** `mockgraph seed`: writes N deterministic entities of one entity set, or of each (same seed, same bytes). */
 function seed(argv: string[]): void {
   const values = parseFlags(argv, { set: { type: 'string' }, count: { type: 'string' }, 'random-seed': { type: 'string' }, out: { type: 'string' }, schemas: { type: 'string', multiple: true } });
   const rawCount = one(values, 'count');
@@ -219,14 +221,18 @@ function seed(argv: string[]): void {
     fail((err as Error).message);
   }
   const sets = graph.model.entitySets.map((s) => s.path);
-  const set = one(values, 'set') ?? (sets.length === 1 ? sets[0] : undefined);
-  if (set === undefined) fail(`seed needs --set PATH: the schemas hold ${sets.length} entity sets (${sets.join(', ') || 'none'}); choose one, e.g. --set ${sets[0] ?? 'PATH'}`);
-  let entities;
-  try {
-    entities = generateEntities(graph, set, count, randomSeed);
-  } catch (err) {
-    fail(`--set ${set}: ${(err as Error).message}`);
+  // One set: an array of its entities. Several and no --set: an object keyed by entity-set path, as --seed reads it.
+  const chosen = one(values, 'set') ?? (sets.length === 1 ? sets[0] : undefined);
+  let entities: unknown;
+  for (const set of chosen === undefined ? sets : [chosen]) {
+    try {
+      const generated = generateEntities(graph, set, count, randomSeed);
+      entities = chosen === undefined ? { ...(entities as Record<string, unknown> | undefined), [set]: generated } : generated;
+    } catch (err) {
+      fail(`--set ${set}: ${(err as Error).message}`);
+    }
   }
+  entities ??= {};
   const text = JSON.stringify(entities, null, 2) + '\n';
   const out = one(values, 'out');
   if (out === undefined) process.stdout.write(text);

@@ -29,11 +29,11 @@ describe('seed data per entity set', () => {
   test('an array whose records do not name their type, with several sets, asks for a file keyed by entity-set path', () => {
     const { '@odata.type': _type, ...untyped } = docExampleBody();
     expect(() => testApp({ schemaDirs: [dir], seed: [untyped] })).toThrow(SeedError);
-    expect(() => testApp({ schemaDirs: [dir], seed: [untyped] })).toThrow(/^record \[0\]: mockgraph serves 2 entity sets \(security\/ipSecurityProfiles, security\/threatNotes\) .*give a seed keyed by entity-set path/);
+    expect(() => testApp({ schemaDirs: [dir], seed: [untyped] })).toThrow(/^record \[0\]: mockgraph serves \d+ entity sets \(security\/ipSecurityProfiles, [^)]*security\/threatNotes[^)]*\) .*give a seed keyed by entity-set path/);
   });
 
   test('an unknown entity-set path is an error naming it; paths match without regard to case or slashes', async () => {
-    expect(() => app({ seed: { 'security/nope': [] } })).toThrow("'security/nope' is not an entity set of this service (the entity sets are: security/ipSecurityProfiles, security/threatNotes)");
+    expect(() => app({ seed: { 'security/nope': [] } })).toThrow(/'security\/nope' is not an entity set of this service \(the entity sets are: security\/ipSecurityProfiles, [^)]*security\/threatNotes/);
     expect(await ids(app({ seed: { '/Security/ThreatNotes': [note({ id: 'cased' })] } }), NOTES)).toEqual(['cased']);
   });
 

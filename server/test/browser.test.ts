@@ -163,7 +163,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
       const page = await browser.newPage();
       await page.goto(`${url}/_mockgraph/`);
       await page.waitForSelector('text=a-profile', { timeout: 10_000 });
-      expect(await page.$$eval('#set option', (options) => options.map((o) => (o as unknown as { textContent: string }).textContent))).toEqual(['security/ipSecurityProfiles (1)', `${NOTES_PATH} (55)`]);
+      expect(await page.$$eval('#set option', (options) => options.map((o) => (o as unknown as { textContent: string }).textContent))).toEqual(['security/ipSecurityProfiles (1)', 'security/secureScoreControlProfiles (0)', `${NOTES_PATH} (55)`, 'security/tiIndicators (0)']);
       expect(await page.textContent('#profiles thead')).toContain('address');
       await page.selectOption('#set', NOTES_PATH);
       await page.waitForSelector('text=note-01', { timeout: 10_000 });

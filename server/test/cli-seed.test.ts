@@ -26,9 +26,14 @@ describe('mockgraph seed per entity set', () => {
     expect(readFileSync(out, 'utf8')).toBe(r.stdout);
   });
 
-  test('with several entity sets --set is required; an unknown one is named', () => {
-    const none = runCli(['seed', '--schemas', dir, '--count', '1']);
-    expect([none.status, none.stderr.trim()]).toEqual([2, `mockgraph: seed needs --set PATH: the schemas hold 2 entity sets (security/ipSecurityProfiles, ${NOTES_PATH}); choose one, e.g. --set security/ipSecurityProfiles`]);
+  test('with several entity sets and no --set, every set is written, keyed by path (a --seed file); an unknown --set is named', () => {
+    const all = runCli(['seed', '--schemas', dir, '--count', '2', '--random-seed', '4']);
+    expect(all.status).toBe(0);
+    const keyed = JSON.parse(all.stdout) as Record<string, unknown[]>;
+    expect(Object.keys(keyed).sort()).toEqual(loadGraphDefinition([dir]).model.entitySets.map((s) => s.path).sort());
+    expect(Object.values(keyed).map((v) => v.length)).toEqual(Object.keys(keyed).map(() => 2));
+    // The same entities as --set writes for that set.
+    expect(keyed[NOTES_PATH]).toEqual(JSON.parse(runCli(['seed', '--schemas', dir, '--set', NOTES_PATH, '--count', '2', '--random-seed', '4']).stdout));
     const unknown = runCli(['seed', '--schemas', dir, '--set', 'security/nope', '--count', '1']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("mockgraph: --set security/nope: no entity set 'security/nope'");
@@ -51,14 +56,16 @@ describe('mockgraph serve seeds every entity set', () => {
       expect(await idsAt(s.base, COLLECTION)).toEqual(['p']);
       expect(await idsAt(s.base, NOTES)).toEqual(['n']);
       const health = (await (await fetch(`${s.base}/_mockgraph/health`)).json()) as { entitySets: Record<string, number> };
-      expect(health.entitySets).toEqual({ 'security/ipSecurityProfiles': 1, [NOTES_PATH]: 1 });
+      // Sets the file does not name start empty.
+      expect(health.entitySets).toEqual(expect.objectContaining({ 'security/ipSecurityProfiles': 1, [NOTES_PATH]: 1 }));
+      expect(Object.values(health.entitySets).reduce((a, b) => a + b, 0)).toBe(2);
     } finally {
       s.child.kill('SIGTERM');
     }
     const bad = join(tempDir(), 'bad.json');
     writeFileSync(bad, JSON.stringify({ 'security/nope': [] }));
     const r = runCli(['serve', '--port', '0', '--schemas', dir, '--seed', bad]);
-    expect([r.status, r.stderr.trim()]).toEqual([2, `mockgraph: seed file ${bad}: 'security/nope' is not an entity set of this service (the entity sets are: security/ipSecurityProfiles, ${NOTES_PATH})`]);
+    expect([r.status, r.stderr.trim()]).toEqual([2, `mockgraph: seed file ${bad}: 'security/nope' is not an entity set of this service (the entity sets are: ${loadGraphDefinition([dir]).model.entitySets.map((x) => x.path).sort().join(', ')})`]);
   });
 
   test("without --seed each set starts with its schema's first example; a set without one starts empty", async () => {

@@ -1,8 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importDocs, writeImport } from '../../contract-tests/src/import/import';
-import { loadGraphDefinition } from '../src/index';
 
 /** The second entity set the per-set tests serve: GET and PATCH only, as a read-only Graph resource's pages document. */
 export const NOTES_PATH = 'security/threatNotes';
@@ -50,18 +48,4 @@ export function notesSchemaDir(options: { example?: boolean } = {}): string {
   const schema = options.example === false ? { ...NOTE_SCHEMA, examples: [] } : NOTE_SCHEMA;
   writeFileSync(join(dir, 'graph', 'threatNote.schema.json'), JSON.stringify(schema, null, 2));
   return dir;
-}
-
-/** The real Graph pages besides ipSecurityProfile's (tiIndicator, secureScoreControlProfile…), imported with the importer into a folder of their own. */
-export function importedSchemas(): string {
-  const root = join(__dirname, '..', '..', 'contract-tests', 'graph-docs', 'beta');
-  const pages = ['resources', 'api'].flatMap((folder) =>
-    readdirSync(join(root, folder))
-      .filter((f) => f.endsWith('.md') && !f.startsWith('ipsecurityprofile'))
-      .map((f) => ({ file: join(root, folder, f), text: readFileSync(join(root, folder, f), 'utf8') })),
-  );
-  const out = mkdtempSync(join(tmpdir(), 'mockgraph-imported-'));
-  const known = loadGraphDefinition().files.map((f) => ({ id: f.id, file: f.file, schema: f.schema as Record<string, unknown> }));
-  writeImport(importDocs({ pages, known }), out);
-  return out;
 }

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { mintAccessToken } from '../src/graph/access-token';
-import { importedSchemas } from './extra-schemas';
 import { AUTH, graphErrorProblems, testApp } from './helpers';
 
 
@@ -13,8 +12,8 @@ function indicator(over: Record<string, unknown> = {}): Record<string, unknown> 
 }
 
 describe('a resource imported from its doc pages is served with the same semantics', () => {
-  const dir = importedSchemas();
-  const app = () => testApp({ schemaDirs: [dir] });
+  // tiIndicator and secureScoreControlProfile are imported into schemas/ (contract-tests/docs-sources.md).
+  const app = () => testApp();
 
   test('methods are the ones its API pages document: 405 with Allow for the rest', async () => {
     const a = app();
@@ -85,7 +84,7 @@ describe('a resource imported from its doc pages is served with the same semanti
   });
 
   test('with --auth jwt an operation needs the permissions its page lists', async () => {
-    const a = testApp({ schemaDirs: [dir], auth: 'jwt' });
+    const a = testApp({ auth: 'jwt' });
     const token = (scp: string) => ({ Authorization: `Bearer ${mintAccessToken({ scp, exp: 4102444800, tid: 't' })}` });
     expect((await request(a).post(`${TI}/deleteTiIndicators`).set(token('SecurityEvents.Read.All')).set(JSON_TYPE).send({ value: [] })).status).toBe(403);
     expect((await request(a).post(`${TI}/deleteTiIndicators`).set(token('ThreatIndicators.ReadWrite.OwnedBy')).set(JSON_TYPE).send({ value: [] })).status).toBe(200);
@@ -93,11 +92,8 @@ describe('a resource imported from its doc pages is served with the same semanti
 });
 
 describe('custom operation semantics (--operations DIR)', () => {
-  const dir = importedSchemas();
-
   test('a module replaces the generic semantics, with the store at hand through validated operations', async () => {
     const a = testApp({
-      schemaDirs: [dir],
       operations: [
         {
           set: 'security/tiIndicators',

@@ -21,7 +21,7 @@ async function run(args: string[]): Promise<{ status: number; stdout: string; st
   }
 }
 
-const PAGES = ['contract-tests/graph-docs/beta/resources/securescorecontrolprofiles.md', 'contract-tests/graph-docs/beta/api/securescorecontrolprofiles-list.md'];
+const PAGES = ['contract-tests/docs/beta/resources/securescorecontrolprofiles.md', 'contract-tests/docs/beta/api/securescorecontrolprofiles-list.md'];
 const tempOut = () => join(mkdtempSync(join(tmpdir(), 'mockgraph-import-cli-')), 'schemas');
 
 describe('mockgraph import-docs', () => {
@@ -30,7 +30,7 @@ describe('mockgraph import-docs', () => {
     const { status, stdout, stderr } = await run(['--out', out, ...PAGES]);
     expect(status).toBe(0);
     expect(existsSync(join(out, 'graph', 'secureScoreControlProfile.schema.json'))).toBe(true);
-    expect(stdout).toMatch(/^contract-tests\/graph-docs\/beta\/resources\/securescorecontrolprofiles\.md:\d+: table-json-mismatch: /m);
+    expect(stdout).toMatch(/^contract-tests\/docs\/beta\/resources\/securescorecontrolprofiles\.md:\d+: table-json-mismatch: /m);
     expect(stderr).toMatch(/written, 0 unchanged, 0 left alone; 2 page\(s\), \d+ finding\(s\)\n$/);
   });
 

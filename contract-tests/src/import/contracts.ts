@@ -1,7 +1,8 @@
 import { cite, fileBase, IMPORT_MARKER, operationSchemaId, propertySchema, titleOf } from './emit';
 import type { EmittedSchema } from './emit';
 import type { ImportModel } from './model';
-import type { EntitySetDraft, ImportFinding, OperationDraft, TypeDraft } from './types';
+import { localName } from './edm';
+import type { EntitySetDraft, ImportFinding, OperationDraft, SourceRef, TypeDraft } from './types';
 
 const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -40,7 +41,37 @@ function requiredOnCreate(model: ImportModel, t: TypeDraft, findings: ImportFind
   for (const n of names.filter((x) => !t.properties.some((p) => p.name === x))) {
     findings.push({ ...(contract?.requiredNames?.source ?? t.sources[0] ?? { file: '', line: 1 }), rule: 'api-table-mismatch', message: `the create contract names '${n}', which is not a property of ${t.name}; left out` });
   }
-  return { names: names.filter(writable), from };
+  const omitted = omittedByExamples(model, t, names);
+  for (const [n, at] of omitted) findings.push({ ...at, rule: 'required-omitted', message: `${from.replace(/ \(.*\)/, '')} names '${n}' as required, but this create example of ${localName(t.name)} omits it; it is not required` });
+  return { names: names.filter((n) => writable(n) && !omitted.has(n)), from: omitted.size > 0 ? `${from}, minus what the pages' own create examples omit (${[...omitted.keys()].join(', ')})` : from };
+}
+
+/**
+ * The required names that one of the pages' own create bodies leaves out (a POST example, or a keyless item of a bulk
+ * action whose one parameter is a collection of the type), with the first example that does: the example shows that
+ * Graph takes the body without them, so a mock that refused it would refuse the page's own example.
+ */
+function omittedByExamples(model: ImportModel, t: TypeDraft, names: readonly string[]): Map<string, SourceRef> {
+  const bulk = new Set(
+    model.api.operations
+      .filter((o) => o.entityType.toLowerCase() === t.name.toLowerCase() && o.bindsTo === 'collection' && o.parameters.length === 1 && o.parameters[0]?.collection && o.parameters[0].type.toLowerCase() === t.name.toLowerCase())
+      .map((o) => `${o.entityType}/${o.name}`.toLowerCase()),
+  );
+  const bodies: Array<{ body: unknown; source: SourceRef }> = [];
+  for (const e of model.api.examples) {
+    if (e.role === 'create' && e.type?.toLowerCase() === t.name.toLowerCase()) bodies.push({ body: e.value, source: e.source });
+    if (e.role === 'parameters' && e.operation && bulk.has(e.operation) && typeof e.value === 'object' && e.value !== null) {
+      const items = Object.values(e.value as Record<string, unknown>)[0];
+      // An item that names its key is an update by id (updateTiIndicators), not a create.
+      for (const item of Array.isArray(items) ? items : []) if (typeof item === 'object' && item !== null && !((t.key ?? 'id') in item)) bodies.push({ body: item, source: e.source });
+    }
+  }
+  const out = new Map<string, SourceRef>();
+  for (const { body, source } of bodies) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) continue;
+    for (const n of names) if (!(n in body) && !out.has(n)) out.set(n, source);
+  }
+  return out;
 }
 
 /** The request contracts of each entity set's type, as schemas/requests holds them for ipSecurityProfile. */

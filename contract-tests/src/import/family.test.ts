@@ -5,9 +5,11 @@ import { builtIns, compileAll, importPages, pagesAt } from './test-data';
  * every fact (type kind, base type, key, abstract/open, property types, collection-ness, nullability, read-only,
  * entity set, permissions) of the five hand-written types. The diff is not empty; each line is explained below.
  */
-const DOCS = 'contract-tests/graph-docs/beta';
+const DOCS = 'contract-tests/docs/beta';
+/** The 2018 ipSecurityProfile pages (not replayed: the served type follows the seed page). */
+const OLD = 'contract-tests/fixtures/import/ipsecurityprofile-2018';
 const result = importPages(
-  pagesAt('contract-tests/docs/add-ipsecurityprofiles.md', `${DOCS}/resources/ipsecurityprofile.md`, `${DOCS}/resources/securityvendorinformation.md`, `${DOCS}/resources/entity.md`, `${DOCS}/api/ipsecurityprofile_get.md`, `${DOCS}/api/ipsecurityprofile_update.md`),
+  pagesAt('contract-tests/docs/add-ipsecurityprofiles.md', `${OLD}/resources/ipsecurityprofile.md`, `${DOCS}/resources/securityvendorinformation.md`, `${DOCS}/resources/entity.md`, `${OLD}/api/ipsecurityprofile_get.md`, `${OLD}/api/ipsecurityprofile_update.md`),
   [],
 );
 const HAND_WRITTEN = ['microsoft.graph.entity', 'microsoft.graph.ipSecurityProfile', 'microsoft.graph.ipCategory', 'microsoft.graph.ipReferenceData', 'microsoft.graph.securityVendorInformation'];

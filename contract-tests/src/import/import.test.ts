@@ -170,7 +170,7 @@ describe('wild pages', () => {
   });
 
   test('every rule but the writer\'s and the compiler\'s has a finding on these pages (those have tests of their own)', () => {
-    const elsewhere: ImportRule[] = ['known-type', 'would-overwrite', 'schema-compile', 'page-unreadable'];
+    const elsewhere: ImportRule[] = ['known-type', 'would-overwrite', 'schema-compile', 'page-unreadable', 'required-omitted'];
     const reported = new Set(result.findings.map((f) => f.rule));
     expect(Object.keys(IMPORT_RULES).filter((r) => !reported.has(r as ImportRule) && !elsewhere.includes(r as ImportRule))).toEqual([]);
   });
@@ -191,3 +191,25 @@ describe('output', () => {
     for (const f of result.files) expect(JSON.parse(f.text).$comment).toMatch(/^Imported by mockgraph import-docs\. .*:\d+/);
   });
 });
+
+describe('required fields that the pages\' own create bodies leave out', () => {
+  const submit = (items: string) => ({
+    file: `${FIXTURES}/api/widget-submitall.md`,
+    text: `---\ndoc_type: apiPageType\n---\n\n# widget: submitAll\n\nCreate several [widget](../resources/widget.md) objects.\n\n## HTTP request\n\n<!-- { "blockType": "ignored" } -->\n\n\`\`\`http\nPOST /admin/widgets/submitAll\n\`\`\`\n\n## Request body\n\n| Parameter | Type | Description |\n|:---|:---|:---|\n|value|[widget](../resources/widget.md) collection|The widgets.|\n\n## Example\n\n<!-- { "blockType": "request", "name": "submit_all" } -->\n\n\`\`\`http\nPOST https://graph.microsoft.com/beta/admin/widgets/submitAll\nContent-type: application/json\n\n{ "value": [${items}] }\n\`\`\`\n\n<!-- { "blockType": "response" } -->\n\n\`\`\`http\nHTTP/1.1 204 No Content\n\`\`\`\n`,
+  });
+
+  test('a keyless item of a bulk action that omits one is a create body without it: not required, reported', () => {
+    const omitted = importPages([...pages, submit('{ "displayName": "A" }')]);
+    expect(schemaAt(omitted, 'requests/widget.create.doc.schema.json').required).toEqual(['displayName']);
+    expect(omitted.findings.filter((f) => f.rule === 'required-omitted').map((f) => `${f.file.slice(FIXTURES.length + 1)}: ${f.message}`)).toEqual([
+      "api/widget-submitall.md: the create page's list of required fields names 'color' as required, but this create example of widget omits it; it is not required",
+    ]);
+  });
+
+  test('an item that names its key is an update by id, not a create: the required list stands', () => {
+    const updates = importPages([...pages, submit('{ "id": "w1", "displayName": "A" }')]);
+    expect(schemaAt(updates, 'requests/widget.create.doc.schema.json').required).toEqual(['displayName', 'color']);
+    expect(updates.findings.filter((f) => f.rule === 'required-omitted')).toEqual([]);
+  });
+});
+

@@ -5,6 +5,7 @@ import { emitTypes, IMPORT_MARKER, uniqueSets } from './emit';
 import type { EmittedSchema } from './emit';
 import { fillExamples } from './examples';
 import { ModelBuilder } from './model';
+import { repairOperationExamples } from './operation-examples';
 import type { KnownSchema } from './model';
 import { FS_READER, PageSet, toImportPage } from './pages';
 import type { PageReader } from './pages';
@@ -53,6 +54,7 @@ export function importDocs(options: ImportOptions): ImportResult {
   const checker = createSchemaChecker([...known.map((k) => ({ id: k.id, schema: k.schema })), ...emitted]);
   for (const e of checker.errors) findings.push({ file: emitted.find((x) => x.id === e.id)?.path ?? e.id, line: 1, rule: 'schema-compile', message: `${e.id}: ${e.message}` });
   fillExamples(model, emitted, checker, findings);
+  repairOperationExamples(model, emitted, checker, findings);
   const seen = new Set<string>();
   const unique = findings.filter((f) => {
     const key = `${f.file}\0${f.line}\0${f.rule}\0${f.message}`;

@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { invalidTopLevelProperties } from '../../../server/src/index';
 
 /**
  * The annotation keywords server/src/graph/validate.ts declares today, and those imported schemas add, which the server
@@ -21,6 +22,8 @@ export interface SchemaChecker {
   errors: Array<{ id: string; message: string }>;
   /** Readable messages for a value against a schema (empty when valid). */
   check(id: string, value: unknown): string[];
+  /** The top-level properties of a value that the schema refuses (by value or by name). */
+  invalidProperties(id: string, value: unknown): string[];
 }
 
 type Schema = Record<string, unknown>;
@@ -82,14 +85,26 @@ export function createSchemaChecker(schemas: readonly CheckedSchema[], keywords:
       if (!errors.some((e) => e.id === s.id)) errors.push({ id: s.id, message: (err as Error).message });
     }
   }
+  // The deepest error names the offending value; the anyOf/allOf errors above it only repeat that it failed.
+  const deepestError = (id: string, value: unknown): ErrorObject | undefined | 'valid' => {
+    const validate = compiled.get(id);
+    if (!validate || validate(value)) return validate ? 'valid' : undefined;
+    return [...(validate.errors ?? [])].filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'allOf').sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? validate.errors?.[0];
+  };
   return {
     errors,
+    invalidProperties(id, value) {
+      return invalidTopLevelProperties(value, (rest) => {
+        const e = deepestError(id, rest);
+        if (e === undefined || e === 'valid') return undefined;
+        const top = e.instancePath.split('/')[1];
+        return top !== undefined ? top.replace(/~1/g, '/').replace(/~0/g, '~') : (e.params as { additionalProperty?: string }).additionalProperty;
+      });
+    },
     check(id, value) {
-      const validate = compiled.get(id);
-      if (!validate) return [`no compiled schema ${id}`];
-      if (validate(value)) return [];
-      // The deepest error names the offending value; the anyOf/allOf errors above it only repeat that it failed.
-      const deepest = [...(validate.errors ?? [])].filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'allOf').sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? validate.errors?.[0];
+      if (!compiled.has(id)) return [`no compiled schema ${id}`];
+      const deepest = deepestError(id, value);
+      if (deepest === 'valid') return [];
       if (!deepest) return ['is invalid'];
       const extra = (deepest.params as { additionalProperty?: string }).additionalProperty;
       return [`${deepest.instancePath || 'body'} ${deepest.message ?? 'is invalid'}${extra ? ` ('${extra}')` : ''}`];

@@ -32,6 +32,7 @@ export const IMPORT_RULES = {
   'path-casing': 'one entity set written with different casing by different request lines; the lowerCamelCase spelling wins',
   'permissions': 'a permissions table that is missing or says TODO',
   'operation': 'a bound action or function whose parameters or return type cannot be read',
+  'required-omitted': "a property the create page lists as required but one of the pages' own create bodies omits: it is not required by the 'doc' contract",
   'example-invalid': 'a doc example that is not valid against the imported schema and is left out of `examples`',
   'example-synthesized': 'a schema whose pages give no valid example, so one is generated from its properties',
   'known-type': 'a type that schemas/ already defines by hand: it is referenced, not written',

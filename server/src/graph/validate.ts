@@ -25,6 +25,38 @@ export interface GraphValidator {
   assertBody(entityType: string, purpose: BodyPurpose, profile: ValidationProfile, body: unknown): void;
   /** Validates against any schema by $id; returns readable messages (empty when valid). */
   check(schemaId: string, value: unknown): string[];
+  /** The top-level properties of an object whose values (or names) the schema refuses; see {@link repairTopLevelProperties}. */
+  invalidProperties(schemaId: string, value: unknown): string[];
+  /** The value with each refused or missing top-level property given `replacement(name)`, or dropped; see {@link repairTopLevelProperties}. */
+  repairProperties(schemaId: string, value: Record<string, unknown>, replacement: (name: string) => unknown): { value: Record<string, unknown>; changed: string[] };
+}
+
+/** At most this many properties are changed in one value while repairing it. */
+const MAX_REPAIRED_PROPERTIES = 64;
+
+/**
+ * Repairs an object property by property: while `firstBad` names a top-level property that the first error is about
+ * (a refused value or name, or a missing required property), it is given `replacement(name)` once, else dropped. Stops
+ * when the value is valid, the error is about no top-level property, or a property cannot be mended.
+ */
+export function repairTopLevelProperties(value: Record<string, unknown>, firstBad: (value: Record<string, unknown>) => string | undefined, replacement: (name: string) => unknown = () => undefined): { value: Record<string, unknown>; changed: string[] } {
+  const out: Record<string, unknown> = { ...value };
+  const changed: string[] = [];
+  const replaced = new Set<string>();
+  for (let name = firstBad(out); name !== undefined && changed.length < MAX_REPAIRED_PROPERTIES; name = firstBad(out)) {
+    const substitute = replaced.has(name) ? undefined : replacement(name);
+    replaced.add(name);
+    if (substitute !== undefined) out[name] = substitute;
+    else if (name in out) delete out[name];
+    else break;
+    if (!changed.includes(name)) changed.push(name);
+  }
+  return { value: out, changed };
+}
+
+/** The top-level properties of `value` that make it invalid: those {@link repairTopLevelProperties} drops. */
+export function invalidTopLevelProperties(value: unknown, firstBad: (value: Record<string, unknown>) => string | undefined): string[] {
+  return isJsonObject(value) ? repairTopLevelProperties(value, firstBad).changed : [];
 }
 
 /** Annotation keywords carried by schemas/ (declared so ajv's strict mode accepts them). */
@@ -80,6 +112,10 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
     if (!validate) throw new Error(`no schema with $id ${schemaId}`);
     return validate(value) ? [] : (validate.errors ?? []);
   };
+  const firstBadProperty = (schemaId: string, value: unknown): string | undefined => {
+    const first = pickMostSpecific(run(schemaId, value));
+    return first && pathOf(first)[0];
+  };
   return {
     assertBody(entityType, purpose, profile, body) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -94,6 +130,12 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
     check(schemaId, value) {
       const first = pickMostSpecific(run(schemaId, value));
       return first ? [describeError(first, value, schemaId, undefined)] : [];
+    },
+    invalidProperties(schemaId, value) {
+      return invalidTopLevelProperties(value, (rest) => firstBadProperty(schemaId, rest));
+    },
+    repairProperties(schemaId, value, replacement) {
+      return repairTopLevelProperties(value, (rest) => firstBadProperty(schemaId, rest), replacement);
     },
   };
 }
@@ -166,7 +208,7 @@ function describeError(e: ErrorObject, root: unknown, entityType: string, profil
     case 'format':
       return `${path}: expected ${expectedType(parent)} (ISO 8601 with a time-zone offset, e.g. 2016-12-31T23:57:27.0365895+03:00), got ${JSON.stringify(data)}`;
     case 'required':
-      return `${path}: required property is missing${profile === 'doc' ? " (the documentation's create contract requires every property in its table; start with --validation metadata to require only azureTenantId)" : ''}`;
+      return `${path}: required property is missing${profile === 'doc' ? " (the documentation's create contract requires every property in its table; start with --validation metadata to require only what the metadata requires)" : ''}`;
     case 'propertyNames':
       return `${path}: property is not declared on ${entityType} in the documentation's table (undeclared properties are accepted only with --validation metadata)`;
     case 'additionalProperties':
