@@ -27,12 +27,15 @@ export interface MatchContext {
 const ANY_VALUE = Symbol('any value');
 
 /**
- * A created entity's properties that the request did not send are the server's to set (a stamped tenant id, a
- * default): the doc shows its own tenant's values, so only their presence is checked.
+ * A created entity's values that the doc's own request does not determine are the server's to set: a property the
+ * request did not send (a stamped tenant id, a default), or one the doc shows changed from what was sent (Graph
+ * normalising `BlockIp` to `blockIp`). The doc shows its own tenant's values, so only their presence is checked.
  */
 function serverAssigned(docBody: unknown, status: number, sent: unknown): unknown {
   if (status !== 201 || typeof docBody !== 'object' || docBody === null || Array.isArray(docBody) || typeof sent !== 'object' || sent === null || Array.isArray(sent)) return docBody;
-  return Object.fromEntries(Object.entries(docBody).map(([k, v]) => [k, k.startsWith('@') || k in sent ? v : ANY_VALUE]));
+  const request = sent as Record<string, unknown>;
+  const determined = (k: string, v: unknown) => k in request && JSON.stringify(request[k]) === JSON.stringify(v);
+  return Object.fromEntries(Object.entries(docBody).map(([k, v]) => [k, k.startsWith('@') || determined(k, v) ? v : ANY_VALUE]));
 }
 
 /** The doc value with its placeholders replaced by {@link ANY_VALUE}, under the spelling the schema declares. */

@@ -22,3 +22,4 @@ export { createMockServer, DEFAULT_TIMEOUTS, MAX_URL_LENGTH } from './http/serve
 export type { ServerTimeouts } from './http/server';
 export { compareInstants, toInstant } from './odata/query/instant';
 export type { Instant } from './odata/query/instant';
+export { packageRoot } from './package-root';

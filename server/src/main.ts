@@ -203,6 +203,17 @@ function token(argv: string[]): void {
   process.stdout.write(mintAccessToken(claims, one(values, 'secret') ?? process.env.MOCKGRAPH_JWT_SECRET) + '\n');
 }
 
+/**
+ * A seed file's text: one entity per line (compact, so 100,000 entities stay quick to read at start-up, and still
+ * line-diffable), inside an array or an object keyed by entity-set path.
+ */
+function seedFileText(value: unknown): string {
+  const lines = (entities: readonly unknown[], indent: string) => (entities.length === 0 ? '[]' : `[\n${entities.map((e) => indent + JSON.stringify(e)).join(',\n')}\n${indent.slice(2)}]`);
+  if (Array.isArray(value)) return lines(value, '  ') + '\n';
+  const sets = Object.entries(value as Record<string, unknown[]>);
+  return `{\n${sets.map(([path, entities]) => `  ${JSON.stringify(path)}: ${lines(entities, '    ')}`).join(',\n')}\n}\n`;
+}
+
 /** `mockgraph seed`: writes N deterministic entities of one entity set, or of each (same seed, same bytes). */
 function seed(argv: string[]): void {
   const values = parseFlags(argv, { set: { type: 'string' }, count: { type: 'string' }, 'random-seed': { type: 'string' }, out: { type: 'string' }, schemas: { type: 'string', multiple: true } });
@@ -233,7 +244,7 @@ function seed(argv: string[]): void {
     }
   }
   entities ??= {};
-  const text = JSON.stringify(entities, null, 2) + '\n';
+  const text = seedFileText(entities);
   const out = one(values, 'out');
   if (out === undefined) process.stdout.write(text);
   else writeFileSync(out, text);

@@ -21,7 +21,9 @@ async function run(args: string[]): Promise<{ status: number; stdout: string; st
   }
 }
 
-const PAGES = ['contract-tests/docs/beta/resources/securescorecontrolprofiles.md', 'contract-tests/docs/beta/api/securescorecontrolprofiles-list.md'];
+/** Pages of a resource schemas/ does not hold (an import into another folder references the ones it does). */
+const FAMILY = 'contract-tests/fixtures/import/security-actions';
+const PAGES = [`${FAMILY}/resources/securityaction.md`, `${FAMILY}/api/securityactions-list.md`];
 const tempOut = () => join(mkdtempSync(join(tmpdir(), 'mockgraph-import-cli-')), 'schemas');
 
 describe('mockgraph import-docs', () => {
@@ -29,8 +31,11 @@ describe('mockgraph import-docs', () => {
     const out = tempOut();
     const { status, stdout, stderr } = await run(['--out', out, ...PAGES]);
     expect(status).toBe(0);
-    expect(existsSync(join(out, 'graph', 'secureScoreControlProfile.schema.json'))).toBe(true);
-    expect(stdout).toMatch(/^contract-tests\/docs\/beta\/resources\/securescorecontrolprofiles\.md:\d+: table-json-mismatch: /m);
+    expect(existsSync(join(out, 'graph', 'securityAction.schema.json'))).toBe(true);
+    expect(stdout).toMatch(/^contract-tests\/fixtures\/import\/security-actions\/resources\/securityaction\.md:\d+: possible-values: /m);
+    // securityVendorInformation is in schemas/ already: referenced, not written again.
+    expect(stdout).toMatch(/: known-type: microsoft\.graph\.securityVendorInformation is already defined by schemas\/graph\/securityVendorInformation\.schema\.json/);
+    expect(existsSync(join(out, 'graph', 'securityVendorInformation.schema.json'))).toBe(false);
     expect(stderr).toMatch(/written, 0 unchanged, 0 left alone; 2 page\(s\), \d+ finding\(s\)\n$/);
   });
 
@@ -39,18 +44,18 @@ describe('mockgraph import-docs', () => {
     await run(['--out', out, ...PAGES]);
     expect((await run(['--out', out, ...PAGES])).stderr).toMatch(/: 0 written, \d+ unchanged/);
     expect((await run(['--check', '--out', out, ...PAGES])).status).toBe(0);
-    writeFileSync(join(out, 'graph', 'certificationControl.schema.json'), '{}\n');
+    writeFileSync(join(out, 'graph', 'keyValuePair.schema.json'), '{}\n');
     const check = await run(['--check', '--out', out, ...PAGES]);
-    expect([check.status, check.stdout]).toEqual([1, expect.stringContaining('certificationControl.schema.json: differs from what the pages give')]);
+    expect([check.status, check.stdout]).toEqual([1, expect.stringContaining('keyValuePair.schema.json: differs from what the pages give')]);
   });
 
   test('a file the importer did not write is left alone and reported (would-overwrite)', async () => {
     const out = tempOut();
     mkdirSync(join(out, 'graph'), { recursive: true });
-    writeFileSync(join(out, 'graph', 'secureScoreControlProfile.schema.json'), '{ "$comment": "written by hand" }\n');
+    writeFileSync(join(out, 'graph', 'securityAction.schema.json'), '{ "$comment": "written by hand" }\n');
     const { status, stdout, stderr } = await run(['--out', out, ...PAGES]);
     expect(status).toBe(0);
-    expect(readFileSync(join(out, 'graph', 'secureScoreControlProfile.schema.json'), 'utf8')).toBe('{ "$comment": "written by hand" }\n');
+    expect(readFileSync(join(out, 'graph', 'securityAction.schema.json'), 'utf8')).toBe('{ "$comment": "written by hand" }\n');
     expect(stdout).toContain('would-overwrite: ');
     expect(stderr).toContain('1 left alone');
   });

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadGraphDefinition } from '../../../server/src/index';
+import { loadGraphDefinition, packageRoot } from '../../../server/src/index';
 import { expandDocArguments } from '../files';
-import { formatImportFindings, importDocs, writeImport } from './import';
+import { formatImportFindings, importDocs, referencedSchemas, writeImport } from './import';
 import type { KnownSchema } from './model';
 
 /** Where `mockgraph import-docs` writes without `--out`. */
@@ -59,7 +59,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     return fail(`mockgraph's own schemas/ do not load: ${(err as Error).message}`);
   }
   const out = values.out ?? DEFAULT_OUT;
-  const result = importDocs({ pages, known });
+  const result = importDocs({ pages, known: referencedSchemas(known, out, packageRoot()) });
   let status = result.findings.some((f) => f.rule === 'schema-compile') ? 1 : 0;
   let summary: string;
   if (values.check) {

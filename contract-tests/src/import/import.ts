@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { emitContracts, emitOperations } from './contracts';
 import { emitTypes, IMPORT_MARKER, uniqueSets } from './emit';
 import type { EmittedSchema } from './emit';
@@ -15,7 +15,7 @@ import type { ImportFinding } from './types';
 /** What to import: pages by the name findings and `$comment`s cite them by, and the schemas that already exist. */
 export interface ImportOptions {
   pages: ReadonlyArray<{ file: string; text: string }>;
-  /** Schemas written by hand (schemas/): their types are referenced, never rewritten. Default: none. */
+  /** Schemas that exist already (schemas/, see {@link referencedSchemas}): their types are referenced, never rewritten. Default: none. */
   known?: readonly KnownSchema[];
   /** How linked pages are read (default: from disk, relative to the linking page's file name). */
   reader?: PageReader;
@@ -42,7 +42,7 @@ export function importDocs(options: ImportOptions): ImportResult {
   const findings: ImportFinding[] = [];
   const pages = new PageSet(options.reader ?? FS_READER, findings);
   for (const p of [...options.pages].sort((a, b) => byString(a.file, b.file))) pages.add(toImportPage(p.file, p.text, true, findings));
-  const known = (options.known ?? []).filter((k) => !String(k.schema.$comment ?? '').startsWith(IMPORT_MARKER));
+  const known = options.known ?? [];
   const model = new ModelBuilder(pages, known, findings).build();
   const kept = uniqueSets(model.api.sets);
   for (const dropped of model.api.sets.filter((s) => !kept.includes(s))) {
@@ -64,6 +64,15 @@ export function importDocs(options: ImportOptions): ImportResult {
     files: emitted.map((e) => ({ path: e.path, text: render(e.schema) })).sort((a, b) => byString(a.path, b.path)),
     findings: unique.sort((a, b) => byString(a.file, b.file) || a.line - b.line || byString(a.rule, b.rule) || byString(a.message, b.message)),
   };
+}
+
+/**
+ * The schemas an import into `outDir` references: all of them but those the importer wrote into `outDir` itself,
+ * which it may write again (re-importing into schemas/). `root` is the folder the schemas' `file`s are relative to.
+ */
+export function referencedSchemas(schemas: readonly KnownSchema[], outDir: string, root: string): KnownSchema[] {
+  const out = resolve(outDir) + sep;
+  return schemas.filter((k) => !(String(k.schema.$comment ?? '').startsWith(IMPORT_MARKER) && resolve(root, k.file).startsWith(out)));
 }
 
 /** What writing an import did. */

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGraphDefinition } from '../../../server/src/index';
-import { importDocs } from './import';
+import { importDocs, referencedSchemas } from './import';
 import type { ImportResult } from './import';
 import type { KnownSchema } from './model';
 import { FS_READER } from './pages';
@@ -15,9 +15,10 @@ export const ROOT = join(__dirname, '..', '..', '..');
 /** Reads linked pages relative to the repository root. */
 export const ROOT_READER: PageReader = { read: (f) => FS_READER.read(join(ROOT, f)), list: (d) => FS_READER.list(join(ROOT, d)) };
 
-/** mockgraph's own schemas, as the CLI passes them. */
+/** mockgraph's own schemas, as the CLI passes them for an import into schemas/ (its imported files left out). */
 export function builtIns(): KnownSchema[] {
-  return loadGraphDefinition().files.map((f) => ({ id: f.id, file: f.file, schema: f.schema as Record<string, unknown> }));
+  const all = loadGraphDefinition().files.map((f) => ({ id: f.id, file: f.file, schema: f.schema as Record<string, unknown> }));
+  return referencedSchemas(all, join(ROOT, 'schemas'), ROOT);
 }
 
 /** Pages by repository-relative path; a folder gives its `*.md` files (README.md left out). */

@@ -156,6 +156,8 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
       break;
   }
   if (op.responseExample !== undefined) return { kind: 'documented', status: op.status ?? 200, body: op.responseExample };
+  // A page that documents `200 OK` with no body gets just that; one that documents nothing gets 204.
+  if (op.status !== undefined && op.status !== 204) return { kind: 'documented', status: op.status, body: undefined };
   return { kind: 'none' };
 }
 

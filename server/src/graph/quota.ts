@@ -2,7 +2,7 @@ import type { AppDeps } from '../options';
 import { findBreach, groupDigits } from '../store/limits';
 import type { StorageLimits } from '../store/limits';
 import type { Entity, EntityCollection } from '../store/store';
-import { storedBytes } from '../store/store';
+import { entityBytes, storedBytes } from '../store/store';
 import { GraphError } from './errors';
 import type { EntitySetModel } from './model';
 
@@ -57,6 +57,6 @@ export function storeOverLimits(deps: QuotaDeps & Pick<AppDeps, 'graph'>): strin
 /** Why `contents` (what a reset would store, e.g. the seed in every entity set) is over the limits, or undefined. */
 export function contentsOverLimits(contents: ReadonlyMap<string, readonly Entity[]>, limits: StorageLimits): string | undefined {
   let bytes = 0;
-  for (const entities of contents.values()) for (const e of entities) bytes += storedBytes(JSON.stringify(e));
+  for (const entities of contents.values()) for (const e of entities) bytes += entityBytes(e);
   return reason(findBreach([...contents].map(([path, entities]) => [path, entities.length] as const), bytes, limits));
 }

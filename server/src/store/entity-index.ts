@@ -1,5 +1,5 @@
 import type { Entity } from './store';
-import { storedBytes } from './store';
+import { entityBytes, storedBytes } from './store';
 
 /** What a store counts over all its collections: the stored JSON bytes and the write revision. */
 export interface StoreTally {
@@ -28,11 +28,11 @@ export function buildContent(path: string, entities: readonly Entity[], keepRows
   let bytes = 0;
   for (const entity of entities) {
     if (items.has(entity.id)) throw new Error(`cannot reset ${path}: the id '${entity.id}' is given twice`);
-    const json = JSON.stringify(entity);
-    const size = storedBytes(json);
+    const json = keepRows ? JSON.stringify(entity) : undefined;
+    const size = json === undefined ? entityBytes(entity) : storedBytes(json);
     items.set(entity.id, entity);
     sizes.set(entity.id, size);
-    if (keepRows) rows.push([entity.id, json]);
+    if (json !== undefined) rows.push([entity.id, json]);
     bytes += size;
   }
   return { items, sizes, bytes, rows };

@@ -57,6 +57,30 @@ export function storedBytes(json: string): number {
   return Buffer.byteLength(json, 'utf8') + CONTAINER_OVERHEAD_BYTES * containers(json);
 }
 
+/** Sizes of entity objects already measured: a seed is measured for its quota check, then stored. */
+const MEASURED = new WeakMap<Entity, number>();
+
+/**
+ * storedBytes of an entity, serialising it only the first time this object is measured (stored entities are
+ * replaced on every write, never changed in place, so an object's size does not change).
+ */
+export function entityBytes(entity: Entity): number {
+  let size = MEASURED.get(entity);
+  // The same figure as storedBytes(JSON.stringify(entity)), with the containers counted on the object (per value,
+  // not per character of its text).
+  if (size === undefined) MEASURED.set(entity, (size = Buffer.byteLength(JSON.stringify(entity), 'utf8') + CONTAINER_OVERHEAD_BYTES * containersIn(entity)));
+  return size;
+}
+
+/** The objects and arrays in a JSON value, itself included. */
+function containersIn(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let n = 1;
+  if (Array.isArray(value)) for (const v of value) n += containersIn(v);
+  else for (const k in value) n += containersIn((value as Record<string, unknown>)[k]);
+  return n;
+}
+
 /** The store: one collection per entity-set path (e.g. `<singleton>/<containment>`). */
 export interface EntityStore {
   collection(path: string): EntityCollection;
