@@ -60,4 +60,13 @@ describe('lintPage', () => {
   test('the fixture pages written for the runner lint clean of errors except where they mean to', () => {
     expect(lint('fixtures', 'crud-examples.md').filter((f) => f.severity === 'error')).toEqual([]);
   });
+
+  test('real pages: instance annotations are not properties, an action\'s body is its parameters, trailing commas are their own rule', () => {
+    // @odata.context in a closed type's response is control information; the body has trailing commas.
+    expect(summary(lint('docs/beta/api', 'tiindicators-post.md')).filter((l) => l.includes('body-'))).toEqual(['129 error body-json-relaxed']);
+    // The request body of deleteTiIndicators is its parameters; the response shows subCode, which resultInfo lacks.
+    expect(lint('docs/beta/api', 'tiindicator-deletetiindicators.md').filter((f) => f.rule === 'body-schema').map((f) => f.message)).toEqual([
+      "the response body of 'tiindicator_deletetiindicators' fails microsoft.graph.resultInfo: subCode: property is not declared on microsoft.graph.resultInfo",
+    ]);
+  });
 });
