@@ -3,6 +3,9 @@ import type { Express } from 'express';
 import { contentsOverLimits, storeOverLimits } from './graph/quota';
 import { requireBearerToken } from './http/auth';
 import { parseJsonBody, requireJsonBody } from './http/body';
+import { jsonBatch } from './http/batch';
+import { landingPage } from './http/landing';
+import { serviceDocuments } from './http/service-documents';
 import { adminRouter, ADMIN_ROOT, seedEmptyCollections } from './http/admin';
 import { simulateTrouble, throttleClients } from './http/chaos';
 import { graphCors } from './http/cors';
@@ -32,6 +35,8 @@ export function createApp(options: AppOptions = {}): Express {
   app.use(assignRequestIds(deps));
   // Before anything reads data: a request for a Host this server does not serve is a DNS-rebinding attempt.
   app.use(requireKnownHost(deps));
+  // The landing page and the service's descriptions need no token, as Graph's $metadata does not.
+  app.use(landingPage(deps), serviceDocuments(deps));
   // The admin API comes before the request log: health checks and the inspector's polling are not Graph traffic.
   if (deps.admin) app.use(ADMIN_ROOT, adminRouter(deps, log));
   app.use(recordRequests(deps, log), limitUrlLength(MAX_URL_LENGTH));
@@ -39,6 +44,8 @@ export function createApp(options: AppOptions = {}): Express {
   // Chaos costs nothing when it is off: its middleware is not even installed.
   if (deps.chaos.latency || (deps.chaos.failRate ?? 0) > 0) app.use(simulateTrouble(deps));
   app.use(requireBearerToken(deps));
+  // A batch is not throttled itself: each of its requests is, when it comes back through the app.
+  app.use(jsonBatch(deps, () => app));
   if (deps.chaos.throttle) app.use(throttleClients(deps));
   app.use(matchGraphRoute(deps));
   app.use(requireJsonBody());
