@@ -32,6 +32,7 @@ export const HEADER = {
   frameOptions: 'X-Frame-Options',
   referrerPolicy: 'Referrer-Policy',
   cacheControl: 'Cache-Control',
+  vary: 'Vary',
 } as const;
 
 /** Gives every response a fresh `request-id`, echoes or creates `client-request-id`, and states `OData-Version`. */
