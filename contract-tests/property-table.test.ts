@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGraphDefinition } from '../server/src/index';
+import { loadDocPage } from './src/load';
 import { readPropertyTable } from './src/tables';
 
-const page = readFileSync(join(__dirname, 'docs', 'add-ipsecurityprofiles.md'), 'utf8');
+const page = loadDocPage(readFileSync(join(__dirname, 'docs', 'add-ipsecurityprofiles.md'), 'utf8'), 'add-ipsecurityprofiles.md');
 const rows = readPropertyTable(page);
 const graph = loadGraphDefinition();
 const profile = graph.model.resolveType('microsoft.graph.ipSecurityProfile')!;

@@ -50,10 +50,10 @@ describe('mockgraph contract', () => {
       // Every real page and fixture passes; quirks.md's broken examples are skipped, but for its trailing-comma body,
       // which is read leniently and then refused by the doc's create contract (it lacks required properties).
       expect(report.results.filter((r) => r.status === 'failed').map((r) => r.name)).toEqual(['trailing_comma', 'trailing_comma (as the HTTP request line POST /Security/ipSecurityProfiles/$ref)']);
-      expect(report.summary).toEqual({ passed: 22, failed: 2, skipped: 3 });
+      expect(report.summary).toEqual({ passed: 23, failed: 2, skipped: 2, errors: 0 });
       expect(status).toBe(1);
       const clean = await run('contract', ['--base-url', base, '--reporter', 'json', '--docs', 'contract-tests/docs', 'contract-tests/fixtures/crud-examples.md']);
-      expect([clean.status, (JSON.parse(clean.stdout) as { summary: unknown }).summary]).toEqual([0, { passed: 21, failed: 0, skipped: 0 }]);
+      expect([clean.status, (JSON.parse(clean.stdout) as { summary: unknown }).summary]).toEqual([0, { passed: 21, failed: 0, skipped: 0, errors: 0 }]);
     } finally {
       server.close();
     }
@@ -68,17 +68,50 @@ describe('mockgraph contract', () => {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const args = ['--base-url', base, '--schemas', dir, '--reporter', 'json', 'contract-tests/fixtures/threat-notes.md'];
       const summary = async (extra: string[]) => (JSON.parse((await run('contract', [...args, ...extra])).stdout) as { summary: unknown }).summary;
-      expect(await summary(['--admin-token', 'contract-admin-token'])).toEqual({ passed: 3, failed: 0, skipped: 0 });
+      expect(await summary(['--admin-token', 'contract-admin-token', '--keep'])).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 0 });
       delete process.env.MOCKGRAPH_ADMIN_TOKEN;
-      // Setup is refused (401) for the placeholders; AdminNote, created by the first run, is still there.
-      expect(await summary([])).toEqual({ passed: 1, failed: 2, skipped: 0 });
+      // Setup is refused (401) for the placeholders; AdminNote, created and kept (--keep) by the first run, is still there.
+      expect(await summary([])).toEqual({ passed: 1, failed: 2, skipped: 0, errors: 0 });
       process.env.MOCKGRAPH_ADMIN_TOKEN = 'contract-admin-token';
-      expect(await summary([])).toEqual({ passed: 3, failed: 0, skipped: 0 });
+      expect(await summary([])).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 0 });
       // In-process, the mock serves the --schemas folder too.
       expect((await run('contract', ['--schemas', dir, 'contract-tests/fixtures/threat-notes.md'])).status).toBe(0);
     } finally {
       if (saved === undefined) delete process.env.MOCKGRAPH_ADMIN_TOKEN;
       else process.env.MOCKGRAPH_ADMIN_TOKEN = saved;
+      server.close();
+    }
+  });
+
+  test('a target that cannot be reached is not a contract failure: exit 3, JUnit <error> naming the URL and the system error', async () => {
+    const server: Server = createApp().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const file = out();
+    const { status } = await run('contract', ['--base-url', `http://127.0.0.1:${port}`, '--reporter', 'junit', '--out', file, 'contract-tests/docs/add-ipsecurityprofiles.md']);
+    expect(status).toBe(3);
+    const xml = readFileSync(file, 'utf8');
+    expect(xml).toContain('failures="0" errors="2" skipped="0"');
+    expect(xml).toContain(`<error type="TargetUnreachable" message="cannot reach http://127.0.0.1:${port}: ECONNREFUSED 127.0.0.1:${port}">`);
+    expect(xml).not.toContain('<failure');
+  });
+
+  test('--base-url may end in the version root; a live run deletes what it created, --keep keeps it', async () => {
+    const app = createApp({ logNotice: () => {} });
+    const server: Server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const counts = async () => ((await (await fetch(`${base}/_mockgraph/health`)).json()) as { entitySets: Record<string, number> }).entitySets;
+      const before = await counts();
+      const { status, stdout } = await run('contract', ['--base-url', `${base}/beta`, '--reporter', 'json', 'contract-tests/docs']);
+      expect([status, (JSON.parse(stdout) as { summary: { failed: number } }).summary.failed]).toEqual([0, 0]);
+      // Setup entities, created examples and what a bulk action created are gone; the sandbox is as it was.
+      expect(await counts()).toEqual(before);
+      await run('contract', ['--base-url', base, '--keep', '--reporter', 'json', 'contract-tests/docs/add-ipsecurityprofiles.md']);
+      expect((await counts())['security/ipSecurityProfiles']).toBeGreaterThan(before['security/ipSecurityProfiles'] ?? 0);
+    } finally {
       server.close();
     }
   });

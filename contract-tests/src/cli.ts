@@ -10,9 +10,11 @@ import { expandDocArguments } from './files';
 import { formatFindings, lintPage } from './lint';
 import { loadDocPage } from './load';
 import type { DocPage } from './load';
-import { REPORTERS, renderReport } from './report';
+import { exitStatus, REPORTERS, renderReport } from './report';
 import type { Reporter } from './report';
 import type { CaseResult } from './run';
+import { deleteCreated } from './setup';
+import type { CreatedEntity } from './setup';
 import { runPage } from './run';
 
 /** Exits 2 with a one-line reason. */
@@ -44,7 +46,8 @@ const CONTRACT_HELP = `mockgraph contract [--docs FILES…] [--base-url URL] [--
 
 Replays every request/response example of Graph documentation pages and checks the answers.
   --docs FILES       pages, folders or globs (default: contract-tests/docs)
-  --base-url URL     the server to test (default: mockgraph itself, started in-process on a free port)
+  --base-url URL     the server to test (default: mockgraph itself, started in-process on a free port);
+                     a URL ending in the version root (http://host:4000/beta) is read as the server's root
   --token T          the bearer token to send (default: mockgraph-contract-test)
   --admin-token T    the admin token of a mockgraph target (default: MOCKGRAPH_ADMIN_TOKEN); used to create
                      entities through /_mockgraph/entities in collections whose pages document no POST
@@ -52,7 +55,9 @@ Replays every request/response example of Graph documentation pages and checks t
   --service-root P   where placeholder roots such as docs\\api map to (default: /beta)
   --reporter R       console (default), junit or json
   --out FILE         write the report there instead of standard output
-Exit status: 0 when every replayable example passes, 1 otherwise, 2 for bad arguments.
+  --keep             against --base-url, keep the entities the run creates (by default they are deleted after it)
+Exit status: 0 when every replayable example passes, 1 when one fails, 2 for bad arguments, 3 when the target
+cannot be reached (refused, unresolvable, no answer within 15 s): the report marks those cases as errors.
 `;
 
 /** `mockgraph contract`. */
@@ -66,6 +71,7 @@ async function contract(argv: string[]): Promise<number> {
     'service-root': { type: 'string' },
     reporter: { type: 'string' },
     out: { type: 'string' },
+    keep: { type: 'boolean' },
     help: { type: 'boolean' },
   });
   if (values.help) return process.stdout.write(CONTRACT_HELP), 0;
@@ -91,12 +97,18 @@ async function contract(argv: string[]): Promise<number> {
     usage(`--base-url must be an http(s) URL, got '${baseUrl}'`);
   }
   const adminToken = (values['admin-token'] as string | undefined) ?? (process.env.MOCKGRAPH_ADMIN_TOKEN || undefined);
-  const options = { token: values.token as string | undefined, serviceRoot: values['service-root'] as string | undefined, adminToken, pages, graph };
+  // Against a live server, what the run creates is deleted afterwards (unless --keep), so a shared sandbox is left as it was.
+  const created: CreatedEntity[] | undefined = server === undefined && values.keep !== true ? [] : undefined;
+  const options = { token: values.token as string | undefined, serviceRoot: values['service-root'] as string | undefined, adminToken, pages, graph, created };
   const ctx = matchContextFor(graph);
   const target = fetchTarget(baseUrl);
   const results: CaseResult[] = [];
   try {
     for (const page of pages) results.push(...(await runPage(page, target, ctx, options)));
+    if (created && created.length > 0) {
+      const { deleted, left } = await deleteCreated(target, created, options).catch((err: unknown) => ({ deleted: 0, left: [(err as Error).message] }));
+      process.stderr.write(`mockgraph contract: deleted ${deleted} entit${deleted === 1 ? 'y' : 'ies'} the run created${left.length > 0 ? `; could not delete ${left.length}: ${left.slice(0, 5).join('; ')}` : ''} (--keep keeps them)\n`);
+    }
   } finally {
     server?.close();
   }
@@ -107,7 +119,7 @@ async function contract(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(report);
   }
-  return results.some((r) => r.status === 'failed') ? 1 : 0;
+  return exitStatus(results);
 }
 
 /** `mockgraph lint-docs FILES…`. */

@@ -69,4 +69,14 @@ describe('lintPage', () => {
       "the response body of 'tiindicator_deletetiindicators' fails microsoft.graph.resultInfo: subCode: property is not declared on microsoft.graph.resultInfo",
     ]);
   });
+
+  test('a property table\'s required marker is not part of the name; a "truncated": false response lacking properties is reported', () => {
+    const old = lint('fixtures/import/ipsecurityprofile-2018/resources', 'ipsecurityprofile.md');
+    expect(old.filter((f) => f.message.includes('*'))).toEqual([]);
+    const get = lint('fixtures/import/ipsecurityprofile-2018/api', 'ipsecurityprofile_get.md');
+    expect(get.filter((f) => f.rule === 'response-incomplete').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^the response of 'get_ipsecurityprofile' is marked "truncated": false but lacks \d+ properties of microsoft\.graph\.ipSecurityProfile: activityGroupNames, /),
+    ]);
+  });
 });
+

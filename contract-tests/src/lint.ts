@@ -55,6 +55,7 @@ export const LINT_RULES: Record<string, { severity: Severity; what: string }> = 
   'truncated-but-complete': { severity: 'info', what: '`"truncated": true` on a body that shows every property of its type' },
   'table-schema-mismatch': { severity: 'error', what: "a property table row whose name, type or collection-ness disagrees with the type's schema" },
   'body-schema': { severity: 'error', what: "an example body that fails its type's schema" },
+  'response-incomplete': { severity: 'warning', what: 'a response marked `"truncated": false` that lacks declared properties of its type (Graph answers them all)' },
 };
 
 function at(file: string, line: number, rule: string, message: string): LintFinding {
@@ -141,7 +142,7 @@ function lintTables(page: DocPage, graph: GraphDefinition, out: LintFinding[]): 
   lines.forEach((l, i) => {
     if (/^\|[^|]*(Delegated|Application)[^|]*\|.*TODO/i.test(l)) out.push(at(page.file, i + 1, 'permissions-todo', `the permissions table says TODO: ${l.replace(/\*\*/g, '').trim()}`));
   });
-  const rows = readPropertyTable(page.text);
+  const rows = readPropertyTable(page);
   if (rows.length === 0) return;
   const tableLine = rows[0]!.line;
   const intro = lines.slice(Math.max(0, tableLine - 6), tableLine - 2).join(' ');
@@ -185,6 +186,14 @@ function lintBodies(page: DocPage, graph: GraphDefinition, out: LintFinding[]): 
     if (e.responseAnnotation?.truncated === true && e.responseAnnotation.isCollection !== true && typeof body === 'object' && body !== null) {
       const missing = type.properties.filter((p) => !(p.name in body));
       if (missing.length === 0) out.push(at(page.file, e.responseLine ?? e.line, 'truncated-but-complete', `the response of '${e.name}' is marked truncated but shows every property of ${type.name}`));
+    }
+    // Graph answers every property of an entity; a response that says it is complete should show them all.
+    const shown = e.responseAnnotation?.isCollection === true ? items : [body];
+    if (e.responseAnnotation?.truncated === false && e.response?.status !== 204) {
+      for (const item of shown.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)).slice(0, 1)) {
+        const missing = type.properties.filter((p) => !(p.name in item)).map((p) => p.name);
+        if (missing.length > 0) out.push(at(page.file, e.responseLine ?? e.line, 'response-incomplete', `the response of '${e.name}' is marked "truncated": false but lacks ${missing.length} propert${missing.length === 1 ? 'y' : 'ies'} of ${type.name}: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`));
+      }
     }
   }
 }

@@ -42,6 +42,8 @@ export interface DocResponse {
   headers: DocHeaders;
   bodyText: string;
   body: unknown;
+  /** Set when the doc's body is not JSON: the example still replays, its body cannot be compared. */
+  bodyProblem?: string;
 }
 
 /** Something about the page itself that is wrong or odd (not a server failure). */
@@ -219,7 +221,9 @@ function parseBody(bodyText: string, line: number, findings: DocFinding[]): { bo
 /** Parses a request block: `METHOD URL [HTTP/x]`, headers, blank line, body. */
 export function parseRequestBlock(content: string, line: number, findings: DocFinding[]): { request: DocRequest; ok: boolean } {
   const { startLine, headers, bodyText } = splitMessage(content);
-  const [method = '', url = ''] = startLine.split(/\s+/);
+  // `GET https://…?$filter=createdDateTime ge 2019-09-01T00:00:00Z [HTTP/1.1]`: the URL runs to the end of the line.
+  const [method = '', ...rest] = startLine.split(/\s+/);
+  const url = rest.join(' ').replace(/\s+HTTP\/\d(\.\d)?$/i, '');
   const parsed = parseBody(bodyText, line, findings);
   const ok = parsed.ok && /^[A-Z]+$/.test(method) && url !== '';
   if (!ok && parsed.ok) findings.push({ line, rule: 'request-line', message: `request line '${startLine}' is not 'METHOD URL'` });
@@ -230,10 +234,13 @@ export function parseRequestBlock(content: string, line: number, findings: DocFi
 export function parseResponseBlock(content: string, line: number, findings: DocFinding[]): { response: DocResponse; ok: boolean } {
   const { startLine, headers, bodyText } = splitMessage(content);
   const status = Number(/^HTTP\/[\d.]+\s+(\d{3})/.exec(startLine)?.[1] ?? NaN);
+  const before = findings.length;
   const parsed = parseBody(bodyText, line, findings);
-  const ok = parsed.ok && Number.isInteger(status);
+  // A response body that is not JSON does not stop the replay: its status and headers can still be checked.
+  const ok = Number.isInteger(status);
   if (!Number.isInteger(status)) findings.push({ line, rule: 'status-line', message: `status line '${startLine}' is not 'HTTP/1.1 NNN Reason'` });
-  return { response: { status, headers, bodyText: parsed.bodyText, body: parsed.body }, ok };
+  const bodyProblem = parsed.ok ? undefined : findings[before]?.message;
+  return { response: { status, headers, bodyText: parsed.bodyText, body: parsed.body, ...(bodyProblem ? { bodyProblem } : {}) }, ok };
 }
 
 const REQUEST_LINE = /^\s*(GET|POST|PATCH|PUT|DELETE)\s+(\S+)/;

@@ -48,4 +48,25 @@ describe('matchResponse', () => {
     const out = matchResponse(expected({}), { '@odata.type': 'microsoft.graph.ipSecurityProfile' }, actual({}), strict);
     expect(out.map((m) => m.message)).toEqual(['$: schema microsoft.graph.ipSecurityProfile: countHits: expected Int32']);
   });
+
+  test("type placeholders are a value of that type; control information and nulls the doc leaves out are not unexpected", () => {
+    const doc = expected({ name: 'String', at: 'String (timestamp)', count: 'Int32', on: 'Boolean', vendor: '@odata.type: microsoft.graph.x' }, 200);
+    expect(messages(doc, actual({ '@odata.context': 'x', name: 'n', at: '2020-01-01T00:00:00Z', count: 3, on: true, vendor: { a: 1 }, extra: null }, 200), false)).toEqual([]);
+    expect(messages(doc, actual({ name: 1, at: 'x', count: 'three', on: null, vendor: {} }, 200), false)).toEqual([
+      '$["name"]: different kind of value: expected "a string (the doc shows the type placeholder \\"String\\")", got 1',
+      '$["count"]: different kind of value: expected "a number (the doc shows the type placeholder \\"Int32\\")", got "three"',
+    ]);
+  });
+
+  test('a status mismatch names the Graph error the server answered', () => {
+    const got = { status: 400, headers: {}, bodyText: JSON.stringify({ error: { code: 'BadRequest', message: 'Invalid request body: x: required property is missing.' } }) };
+    expect(matchResponse(expected({}), {}, got, ctx)[0]?.message).toBe('status: different status: expected 201, got 400 (BadRequest: Invalid request body: x: required property is missing.)');
+  });
+
+  test('a doc body that is not JSON: status and headers are still checked, the body is not', () => {
+    const doc: DocResponse = { ...expected({}, 200), bodyText: '{ "id": "x", ... }', body: undefined, bodyProblem: 'body is not valid JSON' };
+    expect(messages(doc, actual({ anything: 1 }, 200))).toEqual([]);
+    expect(messages(doc, actual({ anything: 1 }, 404))).toEqual(['status: different status: expected 200, got 404']);
+  });
 });
+

@@ -15,6 +15,11 @@ export interface ActualResponse {
   bodyText: string;
 }
 
+/** Thrown by a target that cannot be reached (refused, unresolvable, no answer in time): not a contract failure. */
+export class TargetUnreachable extends Error {
+  override readonly name = 'TargetUnreachable';
+}
+
 /** Anything that can answer a ReplayRequest: the in-process app, or a server at a base URL. */
 export type HttpTarget = (request: ReplayRequest) => Promise<ActualResponse>;
 
@@ -50,6 +55,11 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
   return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
 }
 
+/** Percent-encodes what a request target may not hold as written (spaces, quotes, `<>|^\``), as a client would. */
+function encodeUnsafe(path: string): string {
+  return path.replace(/[\s"<>|^`]/g, (c) => encodeURIComponent(c));
+}
+
 /** The request an example describes, with a test token and without headers the client computes. */
 export function toReplayRequest(example: DocExample, options: ReplayOptions = {}): ReplayRequest {
   const headers: Record<string, string> = {};
@@ -61,7 +71,7 @@ export function toReplayRequest(example: DocExample, options: ReplayOptions = {}
   headers.Authorization = `Bearer ${options.token ?? 'mockgraph-contract-test'}`;
   return {
     method: example.request.method,
-    path: normalizeExampleUrl(example.request.url, options.serviceRoot),
+    path: encodeUnsafe(normalizeExampleUrl(example.request.url, options.serviceRoot)),
     headers,
     body: example.request.bodyText === '' ? undefined : example.request.bodyText,
   };

@@ -5,13 +5,20 @@ export const REPORTERS = ['console', 'junit', 'json'] as const;
 /** One report format. */
 export type Reporter = (typeof REPORTERS)[number];
 
-/** Counts of a run. */
-export function summarize(results: readonly CaseResult[]): { passed: number; failed: number; skipped: number } {
+/** Counts of a run (`errors`: cases whose target could not be reached). */
+export function summarize(results: readonly CaseResult[]): { passed: number; failed: number; skipped: number; errors: number } {
   return {
     passed: results.filter((r) => r.status === 'passed').length,
     failed: results.filter((r) => r.status === 'failed').length,
     skipped: results.filter((r) => r.status === 'skipped').length,
+    errors: results.filter((r) => r.status === 'error').length,
   };
+}
+
+/** `mockgraph contract`'s exit status: 3 when the target could not be reached, 1 for a failed case, else 0. */
+export function exitStatus(results: readonly CaseResult[]): number {
+  const { failed, errors } = summarize(results);
+  return errors > 0 ? 3 : failed > 0 ? 1 : 0;
 }
 
 function details(r: CaseResult): string[] {
@@ -24,13 +31,13 @@ export function consoleReport(results: readonly CaseResult[]): string {
   let page = '';
   for (const r of results) {
     if (r.page !== page) lines.push(`${(page = r.page)} (${r.title})`);
-    const mark = r.status === 'passed' ? 'PASS' : r.status === 'failed' ? 'FAIL' : 'SKIP';
+    const mark = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', error: 'ERROR' }[r.status];
     lines.push(`  ${mark} ${r.name}${r.request ? `  [${r.request.method} ${r.request.path} → ${r.actualStatus ?? 'no answer'}]` : ''}`);
     for (const d of details(r)) lines.push(`       ${d}`);
     for (const n of r.notes) lines.push(`       note: ${n}`);
   }
-  const { passed, failed, skipped } = summarize(results);
-  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  const { passed, failed, skipped, errors } = summarize(results);
+  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped${errors > 0 ? `, ${errors} not run (target unreachable)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
@@ -44,7 +51,7 @@ export function junitReport(results: readonly CaseResult[]): string {
   const pages = [...new Set(results.map((r) => r.page))];
   const suites = pages.map((page) => {
     const cases = results.filter((r) => r.page === page);
-    const { failed, skipped } = summarize(cases);
+    const { failed, skipped, errors } = summarize(cases);
     const time = cases.reduce((t, r) => t + r.durationMs, 0) / 1000;
     const body = cases
       .map((r) => {
@@ -52,14 +59,19 @@ export function junitReport(results: readonly CaseResult[]): string {
         const out = r.notes.length > 0 ? `\n      <system-out>${xml(r.notes.map((n) => `note: ${n}`).join('\n'))}</system-out>` : '';
         if (r.status === 'passed') return out === '' ? `${open}/>` : `${open}>${out}\n    </testcase>`;
         const text = xml(details(r).join('\n'));
-        const inner = r.status === 'skipped' ? `<skipped message="${xml(r.reason ?? '')}"/>` : `<failure message="${xml(details(r)[0] ?? 'failed')}">${text}</failure>`;
+        const inner =
+          r.status === 'skipped'
+            ? `<skipped message="${xml(r.reason ?? '')}"/>`
+            : r.status === 'error'
+              ? `<error type="TargetUnreachable" message="${xml(r.reason ?? 'unreachable')}">${text}</error>`
+              : `<failure message="${xml(details(r)[0] ?? 'failed')}">${text}</failure>`;
         return `${open}>\n      ${inner}${out}\n    </testcase>`;
       })
       .join('\n');
-    return `  <testsuite name="${xml(page)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}">\n${body}\n  </testsuite>`;
+    return `  <testsuite name="${xml(page)}" tests="${cases.length}" failures="${failed}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}">\n${body}\n  </testsuite>`;
   });
-  const { failed, skipped } = summarize(results);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mockgraph contract" tests="${results.length}" failures="${failed}" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const all = summarize(results);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mockgraph contract" tests="${results.length}" failures="${all.failed}" errors="${all.errors}" skipped="${all.skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 /** The results as JSON, with the counts. */

@@ -3,8 +3,8 @@ import type { MatchContext, Mismatch } from './match';
 import { matchResponse } from './match';
 import { collectionOf, fillPlaceholders, hasPlaceholder, pathOnly, sameShape, withoutRef } from './paths';
 import type { HttpTarget, ReplayOptions, ReplayRequest } from './replay';
-import { normalizeExampleUrl, toReplayRequest } from './replay';
-import { createEntityFor, ensureBodyEntities, ensureLiteralEntity, repairRequestBody, SetupSkipped } from './setup';
+import { normalizeExampleUrl, TargetUnreachable, toReplayRequest } from './replay';
+import { assertServed, createEntityFor, ensureBodyEntities, ensureLiteralEntity, recordCreatedExample, repairRequestBody, SetupSkipped } from './setup';
 import type { SetupOptions } from './setup';
 
 /** One request to replay: a doc example, or the page's HTTP request line standing in for its path. */
@@ -21,7 +21,8 @@ export interface CaseResult {
   page: string;
   title: string;
   name: string;
-  status: 'passed' | 'failed' | 'skipped';
+  /** `error`: the target could not be reached, so nothing about the contract is known. */
+  status: 'passed' | 'failed' | 'skipped' | 'error';
   /** What was sent (placeholders filled in). */
   request: { method: string; path: string } | undefined;
   actualStatus: number | undefined;
@@ -74,6 +75,7 @@ async function prepare(c: ReplayCase, target: HttpTarget, options: RunOptions): 
 
 async function prepareTarget(c: ReplayCase, target: HttpTarget, options: RunOptions, succeeds: boolean): Promise<ReplayRequest> {
   const { request, example, page } = c;
+  await assertServed(request.path, target, options);
   if (hasPlaceholder(request.path)) {
     const collection = collectionOf(request.path);
     if (!collection) throw new Error(`cannot tell which collection the placeholder in ${request.path} belongs to`);
@@ -104,12 +106,16 @@ export async function runCase(c: ReplayCase, target: HttpTarget, ctx: MatchConte
   let notes: string[] = [];
   try {
     ({ request: sent, notes } = await prepare(c, target, options));
+    const problem = c.example.response?.bodyProblem;
+    if (problem !== undefined) notes.push(`the doc's response body cannot be compared (${problem}); only the status and headers were checked`);
     const actual = await target(sent);
+    recordCreatedExample(sent.method, sent.path, actual.status, actual.bodyText, sent.body, options);
     const mismatches = matchResponse(c.example.response!, c.example.responseAnnotation ?? {}, actual, ctx, parseSent(sent.body));
     return { ...base, status: mismatches.length === 0 ? 'passed' : 'failed', request: { method: sent.method, path: sent.path }, actualStatus: actual.status, mismatches, reason: undefined, notes, durationMs: Date.now() - started };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof SetupSkipped) return { ...base, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, notes, durationMs: Date.now() - started };
+    if (err instanceof TargetUnreachable) return { ...base, status: 'error', request: sent && { method: sent.method, path: sent.path }, actualStatus: undefined, mismatches: [], reason, notes, durationMs: Date.now() - started };
     return { ...base, status: 'failed', request: sent && { method: sent.method, path: sent.path }, actualStatus: undefined, mismatches: [], reason, notes, durationMs: Date.now() - started };
   }
 }

@@ -18,6 +18,14 @@ export interface SetupOptions extends ReplayOptions {
   graph?: GraphDefinition;
   /** The bearer token of mockgraph's admin API (`--admin-token`), when the target needs one. */
   adminToken?: string;
+  /** When given, every entity the run creates (setup, and created examples) is recorded here, to be deleted after. */
+  created?: CreatedEntity[];
+}
+
+/** An entity a run created: the path it was POSTed to (a collection, or the admin API's set path) and its id. */
+export interface CreatedEntity {
+  path: string;
+  id: string;
 }
 
 const VERSION_ROOTS = new Set(['beta', 'v1.0']);
@@ -91,29 +99,65 @@ function bodiesFor(collection: string, options: SetupOptions, shown?: unknown, k
     .map((b) => JSON.stringify(b));
 }
 
-const targetKinds = new WeakMap<HttpTarget, Promise<boolean>>();
+const targetSets = new WeakMap<HttpTarget, Promise<string[] | undefined>>();
 
-/** True when the target is a mockgraph: its `GET /_mockgraph/health` answers mockgraph's shape. Asked once per target. */
-export function isMockgraph(target: HttpTarget): Promise<boolean> {
-  let known = targetKinds.get(target);
+/**
+ * The entity sets a mockgraph target serves (its `GET /_mockgraph/health`), or undefined when the target is not a
+ * mockgraph. Asked once per target.
+ */
+export function mockgraphSets(target: HttpTarget): Promise<string[] | undefined> {
+  let known = targetSets.get(target);
   if (!known) {
     known = target({ method: 'GET', path: '/_mockgraph/health', headers: {}, body: undefined }).then((res) => {
       try {
         const body = JSON.parse(res.bodyText) as Record<string, unknown>;
-        return body.live === true && typeof body.revision === 'number' && typeof body.store === 'string' && typeof body.entitySets === 'object' && body.entitySets !== null;
+        const sets = body.entitySets;
+        const shaped = body.live === true && typeof body.revision === 'number' && typeof body.store === 'string' && typeof sets === 'object' && sets !== null;
+        return shaped ? Object.keys(sets as Record<string, unknown>) : undefined;
       } catch {
-        return false;
+        return undefined;
       }
     });
     // A target that cannot be reached is a failure of the case, asked again next time, not a verdict.
-    known.catch(() => targetKinds.delete(target));
-    targetKinds.set(target, known);
+    known.catch(() => targetSets.delete(target));
+    targetSets.set(target, known);
   }
   return known;
 }
 
+/** True when the target is a mockgraph: its `GET /_mockgraph/health` answers mockgraph's shape. */
+export async function isMockgraph(target: HttpTarget): Promise<boolean> {
+  return (await mockgraphSets(target)) !== undefined;
+}
+
+/**
+ * Against a mockgraph, SetupSkipped when the request addresses no entity set it serves (a page about a resource
+ * whose schemas it was not given): that is "not served", not a contract failure.
+ */
+export async function assertServed(path: string, target: HttpTarget, options: SetupOptions = {}): Promise<void> {
+  const sets = await mockgraphSets(target);
+  if (!sets) return;
+  const below = setPathOf(path);
+  // Service-level resources ($batch, $metadata) are no entity set's.
+  if (below.startsWith('$')) return;
+  const model = (options.graph ?? loadGraphDefinition()).model;
+  const segments = below.split('/');
+  for (let n = segments.length; n > 0; n--) {
+    const prefix = segments.slice(0, n).join('/');
+    // The set itself, or an alias of it (its schemas name the old and the new path), when the target serves it.
+    const set = findEntitySet(model, prefix);
+    const served = sets.find((s) => s.toLowerCase() === (set?.path ?? prefix).toLowerCase());
+    if (!served) continue;
+    const tail = segments.slice(n);
+    const operation = (name: string) => set?.operations.some((op) => [op.name, `microsoft.graph.${op.name}`].some((x) => x.toLowerCase() === decodeURIComponent(name).toLowerCase())) === true;
+    if (tail.length <= 1 || (tail.length === 2 && ((tail[1] ?? '').startsWith('$') || operation(tail[1] ?? '')))) return;
+    throw new SetupSkipped(`not served: ${pathOnly(path)} goes below an entity of ${served} (a navigation property or a nested collection, '${tail[1] ?? ''}'), which mockgraph does not serve`);
+  }
+  throw new SetupSkipped(`not served: ${pathOnly(path)} is in none of the target's entity sets (${sets.join(', ')}); give its schemas with --schemas (the target serves them with mockgraph serve --schemas)`);
+}
+
 /** POSTs each body in turn until one is created (201 with a string id); the last refusal is the error. */
-async function createWithFirst(target: HttpTarget, path: string, headers: Record<string, string>, bodies: readonly string[], what: string): Promise<string> {
+async function createWithFirst(target: HttpTarget, path: string, headers: Record<string, string>, bodies: readonly string[], what: string, created?: CreatedEntity[]): Promise<string> {
   if (bodies.length === 0) throw new Error(`no create example on the page and no body for ${what}`);
   let refusal = '';
   for (const body of bodies) {
@@ -124,7 +168,10 @@ async function createWithFirst(target: HttpTarget, path: string, headers: Record
     } catch {
       id = undefined;
     }
-    if (res.status === 201 && typeof id === 'string') return id;
+    if (res.status === 201 && typeof id === 'string') {
+      created?.push({ path, id });
+      return id;
+    }
     refusal = `setup: POST ${path} answered ${res.status}: ${res.bodyText.slice(0, 300)}`;
     if (res.status !== 400) break;
   }
@@ -140,26 +187,35 @@ async function createWithFirst(target: HttpTarget, path: string, headers: Record
 export async function createEntityFor(page: DocPage, collection: string, target: HttpTarget, options: SetupOptions, shown?: unknown): Promise<string> {
   const graphAuth = { Authorization: `Bearer ${options.token ?? 'mockgraph-contract-test'}` };
   const own = createBodyFor(page, collection, options);
-  if (own !== undefined) return createWithFirst(target, collection, graphAuth, [own], collection);
-  if (documentsPost(options.pages ?? [page], collection, options.serviceRoot)) return createWithFirst(target, collection, graphAuth, bodiesFor(collection, options, shown), collection);
+  // The page's own create body first; one its create contract refuses falls back to the bodies below.
+  if (own !== undefined) return createWithFirst(target, collection, graphAuth, [own, ...bodiesFor(collection, options, shown)], collection, options.created);
+  if (documentsPost(options.pages ?? [page], collection, options.serviceRoot)) return createWithFirst(target, collection, graphAuth, bodiesFor(collection, options, shown), collection, options.created);
   if (!(await isMockgraph(target))) {
     throw new SetupSkipped(`setup: the pages document no POST for ${collection} and the target is not a mockgraph (GET /_mockgraph/health does not answer like one), so no entity can be created for the example to address`);
   }
-  return createWithFirst(target, ADMIN_ENTITIES + setPathOf(collection), adminAuth(options), bodiesFor(collection, options, shown), collection);
+  return createWithFirst(target, ADMIN_ENTITIES + setPathOf(collection), adminAuth(options), bodiesFor(collection, options, shown), collection, options.created);
 }
 
 function adminAuth(options: SetupOptions): Record<string, string> {
   return options.adminToken === undefined ? {} : { Authorization: `Bearer ${options.adminToken}` };
 }
 
-/** The entity a path addresses by a literal key (`…/secureScoreControlProfiles/AdminMFA`) in a set the schemas know. */
+/**
+ * The entity a path addresses by a literal key (`…/secureScoreControlProfiles/AdminMFA`, or the entity an
+ * entity-bound action is called on, `…/bookingBusinesses/Contoso@x.com/publish`) in a set the schemas know.
+ */
 function literalEntityOf(path: string, options: SetupOptions): { collection: string; key: string } | undefined {
+  const graph = options.graph ?? loadGraphDefinition();
   const parts = pathOnly(path).split('/');
-  const last = parts.pop() ?? '';
-  if (last === '' || last.startsWith('$') || last.includes('(') || PLACEHOLDER.test(last)) return undefined;
-  const collection = parts.join('/');
-  const set = findEntitySet((options.graph ?? loadGraphDefinition()).model, setPathOf(collection));
-  const key = decodeURIComponent(last);
+  const last = decodeURIComponent(parts[parts.length - 1] ?? '');
+  const boundTo = findEntitySet(graph.model, setPathOf(parts.slice(0, -2).join('/')));
+  const onEntity = boundTo?.operations.some((op) => op.bindsTo === 'entity' && [op.name, `microsoft.graph.${op.name}`].includes(last)) === true;
+  const keyed = onEntity ? parts.slice(0, -1) : parts;
+  const segment = keyed.pop() ?? '';
+  if (segment === '' || segment.startsWith('$') || segment.includes('(') || PLACEHOLDER.test(segment)) return undefined;
+  const collection = keyed.join('/');
+  const set = findEntitySet(graph.model, setPathOf(collection));
+  const key = decodeURIComponent(segment);
   // A bound operation's segment (`…/tiIndicators/deleteTiIndicators`) is not a key.
   if (!set || set.operations.some((op) => [op.name, `microsoft.graph.${op.name}`].includes(key))) return undefined;
   return { collection, key };
@@ -171,9 +227,9 @@ function literalEntityOf(path: string, options: SetupOptions): { collection: str
  * its own answer.
  */
 export async function ensureLiteralEntity(method: string, path: string, shown: unknown, target: HttpTarget, options: SetupOptions): Promise<void> {
-  const addressed = ['GET', 'PATCH', 'DELETE'].includes(method) ? literalEntityOf(path, options) : undefined;
+  const addressed = ['GET', 'PATCH', 'DELETE', 'POST'].includes(method) ? literalEntityOf(path, options) : undefined;
   if (!addressed || !(await isMockgraph(target))) return;
-  await createWithFirst(target, ADMIN_ENTITIES + setPathOf(addressed.collection), adminAuth(options), bodiesFor(addressed.collection, options, shown, addressed.key), addressed.collection).catch(() => undefined);
+  await createWithFirst(target, ADMIN_ENTITIES + setPathOf(addressed.collection), adminAuth(options), bodiesFor(addressed.collection, options, shown, addressed.key), addressed.collection, options.created).catch(() => undefined);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -201,7 +257,7 @@ export async function ensureBodyEntities(path: string, body: unknown, shown: unk
   if (keys.length === 0 || !(await isMockgraph(target))) return;
   for (const key of keys) {
     const match = shownItems(shown).find((s) => isObject(s) && s[keyName] === key);
-    await createWithFirst(target, ADMIN_ENTITIES + set.path, adminAuth(options), bodiesFor(collection, options, match, key), collection).catch(() => undefined);
+    await createWithFirst(target, ADMIN_ENTITIES + set.path, adminAuth(options), bodiesFor(collection, options, match, key), collection, options.created).catch(() => undefined);
   }
 }
 
@@ -242,4 +298,57 @@ export function repairRequestBody(method: string, path: string, body: string | u
   const { value, changed } = graph.validator.repairProperties(schemaId, parsed, (name) => (refused.has(name) ? base[name] : undefined));
   const mended = changed.filter((n) => refused.has(n));
   return { body: JSON.stringify(value), notes: mended.map((n) => `the doc's request body has a value for '${n}' that ${schemaId} refuses (a placeholder); it was ${n in value ? "sent with the type's example value" : 'left out'}`) };
+}
+
+/**
+ * Deletes what a run created, newest first: through Graph (`DELETE {collection}/{id}`), else, against a mockgraph,
+ * through its admin API (a set whose pages document no DELETE). Answers what could not be deleted, with why.
+ */
+export async function deleteCreated(target: HttpTarget, created: readonly CreatedEntity[], options: SetupOptions): Promise<{ deleted: number; left: string[] }> {
+  const left: string[] = [];
+  let deleted = 0;
+  const seen = new Set<string>();
+  for (const { path, id } of [...created].reverse()) {
+    const admin = path.startsWith(ADMIN_ENTITIES);
+    const setPath = admin ? path.slice(ADMIN_ENTITIES.length) : setPathOf(path);
+    const key = `${setPath.toLowerCase()}\0${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // The JSON content type is what the admin API's cross-site guard asks of a caller without a token.
+    const viaAdmin = () => target({ method: 'DELETE', path: `${ADMIN_ENTITIES}${setPath}/${encodeURIComponent(id)}`, headers: { 'Content-Type': 'application/json', ...adminAuth(options) }, body: undefined });
+    let res = admin ? await viaAdmin() : await target({ method: 'DELETE', path: `${pathOnly(path)}/${encodeURIComponent(id)}`, headers: { Authorization: `Bearer ${options.token ?? 'mockgraph-contract-test'}` }, body: undefined });
+    if (!admin && res.status === 405 && (await isMockgraph(target))) res = await viaAdmin();
+    // Already gone (a DELETE example removed it) counts as cleaned up.
+    if (res.status < 300 || res.status === 404) deleted++;
+    else left.push(`${setPath}/${id}: DELETE answered ${res.status}`);
+  }
+  return { deleted, left };
+}
+
+/**
+ * Records the entities a replayed example made, for {@link deleteCreated}: `POST {collection}` answered 201 with an
+ * id, or a collection-bound action answered 200 with entities whose ids its request did not name (`submit…`
+ * creates them; `update…` names the ones it changes, which stay).
+ */
+export function recordCreatedExample(method: string, path: string, status: number, bodyText: string, sentBody: string | undefined, options: SetupOptions): void {
+  if (!options.created || method !== 'POST' || (status !== 201 && status !== 200)) return;
+  const graph = options.graph ?? loadGraphDefinition();
+  const target = withoutRef(pathOnly(path));
+  const parts = target.split('/');
+  const operation = decodeURIComponent(parts.pop() ?? '');
+  const bound = findEntitySet(graph.model, setPathOf(parts.join('/')));
+  const isAction = bound?.operations.some((op) => op.bindsTo === 'collection' && [op.name, `microsoft.graph.${op.name}`].includes(operation)) === true;
+  const collection = isAction ? parts.join('/') : target;
+  if (!isAction && (status !== 201 || !findEntitySet(graph.model, setPathOf(collection)))) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return; // No JSON body (Prefer: return=minimal): nothing to record by id.
+  }
+  const items = isAction ? (isObject(body) && Array.isArray(body.value) ? body.value : []) : [body];
+  for (const item of items) {
+    const id = isObject(item) ? item.id : undefined;
+    if (typeof id === 'string' && !(isAction && (sentBody ?? '').includes(JSON.stringify(id)))) options.created.push({ path: collection, id });
+  }
 }

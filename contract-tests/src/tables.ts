@@ -1,29 +1,28 @@
-/** One row of a doc page's property table: `|name|Type|Description|`. */
+import { readRow } from './import/resources';
+import type { DocPage } from './load';
+
+/** One row of a doc page's property table: `|name|Type|Description|`, as the importer reads it. */
 export interface PropertyRow {
+  /** The property name, without its markup or the "required" marker (`address *` → `address`). */
   name: string;
-  /** The type as written, links removed: `String`, `ipCategory`, … */
+  /** The type as written, links and namespace-less: `String`, `ipCategory`, … (`Edm.*` for primitives). */
   type: string;
   collection: boolean;
+  /** Marked required (`*`, "Required."). */
+  required: boolean;
   line: number;
 }
 
-const LINK = /\[([^\]]+)\]\([^)]*\)/g;
-
 /**
- * Reads the first Markdown table whose header starts with `Property | Type` (as Graph's pages write their
- * request-body and resource tables).
+ * The rows of the first table whose header starts with `Property | Type` (Graph's request-body and resource
+ * tables), from the loader's tables and read by the importer's row reader: the pages have one reader.
  */
-export function readPropertyTable(markdown: string): PropertyRow[] {
-  const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
-  const cells = (l: string) => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
-  const start = lines.findIndex((l) => /^\|?\s*Property\s*\|\s*Type\s*\|/i.test(l.trim()));
-  if (start < 0) return [];
-  const rows: PropertyRow[] = [];
-  for (let i = start + 2; i < lines.length && (lines[i] ?? '').trim().startsWith('|'); i++) {
-    const [name = '', rawType = ''] = cells(lines[i] ?? '');
-    const type = rawType.replace(LINK, '$1').trim();
-    const collection = / collection$/i.test(type);
-    rows.push({ name, type: collection ? type.replace(/ collection$/i, '') : type, collection, line: i + 1 });
-  }
-  return rows;
+export function readPropertyTable(page: Pick<DocPage, 'tables' | 'file'>): PropertyRow[] {
+  const table = page.tables.find((t) => /^property$/i.test((t.header[0] ?? '').replace(/[*`]/g, '').trim()) && /^type$/i.test((t.header[1] ?? '').replace(/[*`]/g, '').trim()));
+  if (!table) return [];
+  return table.rows.flatMap((row) => {
+    const read = readRow(row, page.file);
+    const type = read?.type.startsWith('Edm.') ? read.type.slice(4) : read?.type;
+    return read && type !== undefined ? [{ name: read.name, type, collection: read.collection, required: read.required, line: row.line }] : [];
+  });
 }

@@ -19,7 +19,8 @@ describe('POST /beta/security/ipSecurityProfiles', () => {
     }
     expect(res.body.countHits).toBe(9);
     expect(res.body.countHosts).toBe(10);
-    expect(res.body.firstSeenDateTime).toBe('2016-12-31T23:57:27.0365895+03:00');
+    // Graph answers DateTimeOffsets in UTC: the same instant as sent, the seven fractional digits kept.
+    expect(res.body.firstSeenDateTime).toBe('2016-12-31T20:57:27.0365895Z');
     expect(res.body.ipCategories).toEqual([{ '@odata.type': '#microsoft.graph.ipCategory', description: 'Description value', name: 'Name value', vendor: 'Vendor value' }]);
     // Graph returns every declared property, the ones the example omits as null.
     expect(res.body.ipReferenceData[0].vendor).toBeNull();

@@ -59,7 +59,14 @@ function permissionsOf(ip: ImportPage, findings: ImportFinding[]): string[] {
   for (const row of table.rows) {
     const cell = plainText(row.cells[1] ?? '');
     if (/TODO/i.test(cell)) findings.push({ file: ip.page.file, line: row.line, rule: 'permissions', message: `the permissions table says TODO (${plainText(row.cells[0] ?? '')}); no permission read from it` });
-    else if (!/not (supported|applicable)/i.test(cell)) out.push(...cell.split(/[,;]|\s+or\s+/).map((s) => s.trim()).filter((s) => /^[\w.-]+$/.test(s)));
+    else if (!/not (supported|applicable|available)/i.test(cell)) {
+      // "A, B or C" lists alternatives; "A and B" (Graph writes it for policies) needs both: recorded as `A+B`.
+      for (const alternative of cell.split(/[,;]|\s+or\s+/)) {
+        const parts = alternative.split(/\s+and\s+/i).map((s) => s.trim());
+        if (parts.length > 0 && parts.every((s) => /^[\w.-]+$/.test(s))) out.push(parts.join('+'));
+        else if (alternative.trim() !== '') findings.push({ file: ip.page.file, line: row.line, rule: 'permissions', message: `'${alternative.trim().slice(0, 80)}' is not a permission name; left out` });
+      }
+    }
   }
   return [...new Set(out)];
 }

@@ -114,7 +114,8 @@ export function primitiveSchema(type: string): Record<string, unknown> {
     case 'Edm.Boolean': return { type: 'boolean' };
     case 'Edm.DateTimeOffset': return { type: 'string', format: 'date-time' };
     case 'Edm.Date': return { type: 'string', format: 'date' };
-    case 'Edm.TimeOfDay': return { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$' };
+    // OData's timeOfDayValue: hours 00–23, minutes and seconds 00–59, up to twelve fractional digits.
+    case 'Edm.TimeOfDay': return { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,12})?)?$' };
     case 'Edm.Duration': return { type: 'string', format: 'duration' };
     case 'Edm.Guid': return { type: 'string', format: 'uuid' };
     case 'Edm.Untyped': return {};

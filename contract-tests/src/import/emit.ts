@@ -55,6 +55,7 @@ export function propertySchema(model: ImportModel, p: PropertyDraft): Record<str
 function entitySetSchema(set: EntitySetDraft): Record<string, unknown> {
   return {
     path: set.path,
+    ...(set.aliases && set.aliases.length > 0 ? { aliases: set.aliases } : {}),
     containment: set.path.includes('/'),
     versions: set.versions,
     permissions: set.permissions,
@@ -143,9 +144,32 @@ export function emitTypes(model: ImportModel): EmittedSchema[] {
   }));
 }
 
-/** Two entity sets for one type cannot both live in its `x-entitySet`: the first (by path) is kept. */
+/**
+ * One entity set per type: when the pages document a type's set at several paths (an old and a new one), the path
+ * most request lines use is kept (the first by path on a tie) and the others become its aliases, served too; the
+ * methods, permissions, versions and sources of all of them are merged.
+ */
 export function uniqueSets(sets: readonly EntitySetDraft[]): EntitySetDraft[] {
-  const seen = new Set<string>();
-  return [...sets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((s) => !seen.has(s.entityType.toLowerCase()) && seen.add(s.entityType.toLowerCase()));
+  const byType = new Map<string, EntitySetDraft[]>();
+  for (const s of sets) byType.set(s.entityType.toLowerCase(), [...(byType.get(s.entityType.toLowerCase()) ?? []), s]);
+  const union = (lists: ReadonlyArray<readonly string[]>) => [...new Set(lists.flat())];
+  const out: EntitySetDraft[] = [];
+  for (const group of byType.values()) {
+    const ordered = [...group].sort((a, b) => b.sources.length - a.sources.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const [kept, ...others] = ordered as [EntitySetDraft, ...EntitySetDraft[]];
+    if (others.length === 0) {
+      out.push(kept);
+      continue;
+    }
+    out.push({
+      ...kept,
+      aliases: others.map((o) => o.path).sort(),
+      methods: { collection: union(group.map((g) => g.methods.collection)), entity: union(group.map((g) => g.methods.entity)) },
+      permissions: { read: union(group.map((g) => g.permissions.read)), write: union(group.map((g) => g.permissions.write)) },
+      versions: union(group.map((g) => g.versions)),
+      sources: group.flatMap((g) => g.sources),
+    });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

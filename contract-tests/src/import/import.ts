@@ -45,8 +45,11 @@ export function importDocs(options: ImportOptions): ImportResult {
   const known = options.known ?? [];
   const model = new ModelBuilder(pages, known, findings).build();
   const kept = uniqueSets(model.api.sets);
-  for (const dropped of model.api.sets.filter((s) => !kept.includes(s))) {
-    findings.push({ ...(dropped.sources[0] ?? { file: '', line: 1 }), rule: 'request-line', message: `/${dropped.path} holds ${dropped.entityType}, which already has the entity set /${kept.find((k) => k.entityType.toLowerCase() === dropped.entityType.toLowerCase())?.path ?? ''}; only one is recorded` });
+  for (const set of kept) {
+    for (const alias of set.aliases ?? []) {
+      const at = model.api.sets.find((s) => s.path === alias)?.sources[0] ?? { file: '', line: 1 };
+      findings.push({ ...at, rule: 'request-line', message: `/${alias} holds ${set.entityType}, which the pages also document at /${set.path} (more request lines use it): /${set.path} is its entity set and /${alias} an alias, both served` });
+    }
   }
   model.api.sets = kept.filter((s) => model.types.has(s.entityType.toLowerCase()));
   model.api.operations = model.api.operations.filter((o) => model.types.has(o.entityType.toLowerCase()));

@@ -55,7 +55,8 @@ export function readRow(row: DocTableRow, file: string): RowDraft | undefined {
     values: possibleValues(description),
     source: { file, line: row.line },
     link: cell.link,
-    inheritedFrom: /\binherited from\s+\[?([\w.]+)/i.exec(description)?.[1],
+    // "Inherited from [namedLocation](…)." ends a sentence: the period is not part of the name.
+    inheritedFrom: /\binherited from\s+\[?([\w.]+)/i.exec(description)?.[1]?.replace(/\.+$/, ''),
   };
 }
 

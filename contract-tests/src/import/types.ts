@@ -102,6 +102,8 @@ export interface MethodsDraft {
 export interface EntitySetDraft {
   /** Segments below the version root, e.g. `security/tiIndicators`. */
   path: string;
+  /** Other paths the pages document for the same entity set (Graph moved `/bookingBusinesses` under `/solutions`). */
+  aliases?: string[];
   entityType: string;
   methods: MethodsDraft;
   permissions: { read: string[]; write: string[] };

@@ -105,8 +105,9 @@ export function assertPermission(claims: AccessTokenClaims, anyOf: readonly stri
     throw new GraphError('Forbidden', 'This API is not supported for personal Microsoft accounts (the page lists "Delegated (personal Microsoft account): Not supported").');
   }
   const granted = grantedPermissions(claims);
-  if (anyOf.length > 0 && !anyOf.some((p) => granted.has(p))) {
-    throw new GraphError('Forbidden', `Missing permission: ${operation} requires one of ${anyOf.join(', ')} (as a delegated scope in scp or an application role in roles).`);
+  // An entry `A+B` is a page's "A and B": both are needed.
+  if (anyOf.length > 0 && !anyOf.some((p) => p.split('+').every((part) => granted.has(part)))) {
+    throw new GraphError('Forbidden', `Missing permission: ${operation} requires one of ${anyOf.map((p) => p.split('+').join(' and ')).join(', ')} (as a delegated scope in scp or an application role in roles).`);
   }
 }
 

@@ -50,7 +50,7 @@ export type OperationResult =
 const COLLECTION = /^Collection\((.+)\)$/;
 
 /** The one collection-valued parameter of an operation (Graph's bulk actions take `value`), and its item type. */
-function bulkParameter(deps: OperationDeps, op: OperationModel): { name: string; itemType: string } | undefined {
+function bulkParameter(deps: Pick<OperationDeps, 'graph'>, op: OperationModel): { name: string; itemType: string } | undefined {
   const schema = op.parameters ? deps.graph.files.find((f) => f.id === op.parameters)?.schema : undefined;
   const props = Object.entries(schema?.properties ?? {});
   if (props.length !== 1) return undefined;
@@ -64,7 +64,7 @@ function bulkParameter(deps: OperationDeps, op: OperationModel): { name: string;
  * with a collection of the set's entity type creates many, `update…` with one patches many by id, `delete…`
  * with a collection of strings deletes many by id. Anything else answers its documented example.
  */
-export function semanticsOf(deps: OperationDeps, set: EntitySetModel, op: OperationModel): OperationSemantics {
+export function semanticsOf(deps: Pick<OperationDeps, 'graph'>, set: EntitySetModel, op: OperationModel): OperationSemantics {
   const param = bulkParameter(deps, op);
   if (op.kind !== 'action' || op.bindsTo !== 'collection' || !param) return 'documented-example';
   const ofEntities = deps.graph.model.derivesFrom(param.itemType, set.entityType);
@@ -79,7 +79,7 @@ export function semanticsOf(deps: OperationDeps, set: EntitySetModel, op: Operat
  * The property a bulk operation addresses entities by: `id`, or the one its name ends with (`…ByExternalId` →
  * `externalId`) when the entity type declares it; undefined for a name that points nowhere.
  */
-function keyPropertyOf(deps: OperationDeps, set: EntitySetModel, op: OperationModel): string | undefined {
+function keyPropertyOf(deps: Pick<OperationDeps, 'graph'>, set: EntitySetModel, op: OperationModel): string | undefined {
   const m = /By([A-Z]\w*?)s?$/.exec(op.name);
   if (!m?.[1]) return 'id';
   const name = m[1].charAt(0).toLowerCase() + m[1].slice(1);

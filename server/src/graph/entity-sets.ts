@@ -5,10 +5,10 @@ function normalizePath(path: string): string {
   return path.replace(/^\/+|\/+$/g, '').toLowerCase();
 }
 
-/** The entity set at `path` (`security/x`, `/Security/X/`: slashes and casing do not matter), or undefined. */
+/** The entity set at `path` or one of its aliases (`security/x`, `/Security/X/`: slashes and casing do not matter), or undefined. */
 export function findEntitySet(model: GraphModel, path: string): EntitySetModel | undefined {
   const wanted = normalizePath(path);
-  return model.entitySets.find((set) => set.path.toLowerCase() === wanted);
+  return model.entitySets.find((set) => set.path.toLowerCase() === wanted) ?? model.entitySets.find((set) => set.aliases.some((a) => a.join('/').toLowerCase() === wanted));
 }
 
 /** The entity-set paths, comma-separated, for messages that say what would have been valid. */

@@ -1,12 +1,13 @@
 import { isJsonObject, setOwn } from '../json';
 import { stripAnnotations } from '../odata/annotations';
+import { toUtcText } from '../odata/query/instant';
 import type { JsonObject } from '../json';
 import type { Entity } from '../store/store';
 import type { GraphModel, StructuredTypeModel } from './model';
 
 /**
  * The stored form of a structured value: declared properties in the model's order, absent ones as
- * null (collections as []), then dynamic properties; no instance annotations.
+ * null (collections as []), then dynamic properties; no instance annotations; DateTimeOffsets in UTC.
  * Graph returns every property of an entity, so the mock stores them all.
  */
 export function shapeStructured(input: JsonObject, type: StructuredTypeModel, model: GraphModel): JsonObject {
@@ -17,12 +18,19 @@ export function shapeStructured(input: JsonObject, type: StructuredTypeModel, mo
     if (value === undefined) setOwn(out, prop.name, prop.collection ? [] : null);
     else if (complex && prop.collection && Array.isArray(value)) setOwn(out, prop.name, value.map((v) => (isJsonObject(v) ? shapeStructured(v, complex, model) : v)));
     else if (complex && isJsonObject(value)) setOwn(out, prop.name, shapeStructured(value, complex, model));
+    else if (prop.type === 'Edm.DateTimeOffset') setOwn(out, prop.name, inUtc(value));
     else setOwn(out, prop.name, value);
   }
   for (const name of Object.keys(input)) {
     if (!name.includes('@') && !type.property(name)) setOwn(out, name, stripAnnotations(input[name]));
   }
   return out;
+}
+
+/** A DateTimeOffset value (or a collection of them) in UTC, as Graph stores and answers them. */
+function inUtc(value: unknown): unknown {
+  if (typeof value === 'string') return toUtcText(value);
+  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? toUtcText(v) : v)) : value;
 }
 
 /** The longest id, in characters, a client or a seed may give: longer ones would make URLs near the URL limit. */

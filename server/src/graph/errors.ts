@@ -18,7 +18,8 @@ export const GRAPH_ERROR_CATALOG = {
   InternalServerError: { status: 500, when: 'A fault inside mockgraph itself; the details go to its log (stderr) under the request-id, never to the client.' },
   ServiceUnavailable: { status: 503, when: 'The data file was deleted or replaced while the server runs (writes are refused rather than acknowledged and lost); a long query when 64 already wait their turn, or one not answered within 10 s of arriving; or with --fail-rate P a simulated outage; with Retry-After.' },
   quotaLimitReached: { status: 507, when: 'A write that would take an entity set past --max-entities or all stored JSON past --max-data-size; nothing is changed.' },
-  GatewayTimeout: { status: 504, when: 'With --fail-rate P: a simulated upstream timeout, with Retry-After.' },
+  GatewayTimeout: { status: 504, when: "With --fail-rate P: a simulated upstream timeout, with Retry-After; in a $batch, a request not answered within 15 s, or not begun within the batch's 30 s." },
+  FailedDependency: { status: 424, when: 'Inside a $batch response: a request whose dependsOn names a request that failed (status 400 or more); it is not run.' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 /** The longest error message sent or logged; a longer one (it quotes the request) is cut. */

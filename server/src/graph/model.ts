@@ -62,6 +62,8 @@ export interface EntitySetModel {
   /** The navigation segments below the version root, e.g. ['<singleton>', '<containment>']. */
   segments: readonly string[];
   path: string;
+  /** Other paths that address the same set (its pages document an old and a new one); links use `path`. */
+  aliases: ReadonlyArray<readonly string[]>;
   entityType: string;
   containment: boolean;
   versions: readonly string[];
@@ -157,12 +159,13 @@ export function buildGraphModel(files: readonly SchemaFile[]): GraphModel {
   const types = [...byName.keys()].map(build);
 
   const entitySets: EntitySetModel[] = typed.flatMap((f) => {
-    const set = f.schema['x-entitySet'] as { path: string; containment?: boolean; versions: string[]; permissions?: EntitySetModel['permissions']; methods?: Partial<SetMethods> } | undefined;
+    const set = f.schema['x-entitySet'] as { path: string; aliases?: string[]; containment?: boolean; versions: string[]; permissions?: EntitySetModel['permissions']; methods?: Partial<SetMethods> } | undefined;
     if (!set) return [];
     return [
       {
         segments: set.path.split('/'),
         path: set.path,
+        aliases: (set.aliases ?? []).map((a) => a.split('/')),
         entityType: String(f.schema['x-odataType']),
         containment: set.containment === true,
         versions: set.versions,

@@ -171,6 +171,15 @@ function jsonKind(value: unknown): string {
   return typeof value;
 }
 
+/** What a value of each string format looks like, for the message of a value that is not one. */
+const FORMAT_HINTS: Record<string, string> = {
+  'date-time': 'ISO 8601 with a time-zone offset, e.g. 2016-12-31T23:57:27.0365895+03:00',
+  date: 'an ISO 8601 date, e.g. 2016-12-31',
+  duration: 'an ISO 8601 duration, e.g. PT1H30M',
+  uuid: 'a GUID, e.g. 6f1f6d3c-0b8e-4a57-9d2f-1b2c3d4e5f60',
+  time: 'a time of day, e.g. 13:45:00',
+};
+
 const JSON_TYPE_NAMES: Record<string, string> = { string: 'String', integer: 'Integer', number: 'Number', boolean: 'Boolean', array: 'a collection', object: 'an object', null: 'null' };
 
 /** What the schema at an error expected, in Graph's vocabulary where the schema says it. */
@@ -206,7 +215,7 @@ function describeError(e: ErrorObject, root: unknown, entityType: string, profil
     case 'maximum':
       return `${path}: expected ${expectedType(parent)} within ${String(parent?.minimum)}..${String(parent?.maximum)}, got ${String(data)}`;
     case 'format':
-      return `${path}: expected ${expectedType(parent)} (ISO 8601 with a time-zone offset, e.g. 2016-12-31T23:57:27.0365895+03:00), got ${JSON.stringify(data)}`;
+      return `${path}: expected ${expectedType(parent)} (${FORMAT_HINTS[String((e.params as { format?: unknown }).format)] ?? 'see its format'}), got ${JSON.stringify(data)}`;
     case 'required':
       return `${path}: required property is missing${profile === 'doc' ? " (the documentation's create contract requires every property in its table; start with --validation metadata to require only what the metadata requires)" : ''}`;
     case 'propertyNames':

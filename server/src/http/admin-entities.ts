@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { createEntities } from '../graph/create-entities';
+import { deleteEntity } from '../graph/entity-operations';
 import { entitySetList, findEntitySet } from '../graph/entity-sets';
 import { GraphError } from '../graph/errors';
 import type { EntitySetModel } from '../graph/model';
@@ -53,4 +54,15 @@ export function createInSet(deps: AppDeps, path: string, body: unknown): GraphRe
   if (Array.isArray(body)) return { status: 201, json: { value: createEntities(deps, set, body, true) } };
   const [entity] = createEntities(deps, set, [body], false);
   return { status: 201, json: entity };
+}
+
+/**
+ * `DELETE /_mockgraph/entities/{set path}/{id}`: removes one entity from any entity set, even one whose API pages
+ * document no DELETE (so that a contract run can leave a shared sandbox as it found it). 204, or 404.
+ */
+export function deleteInSet(deps: AppDeps, segments: readonly string[]): GraphResponse {
+  const id = segments[segments.length - 1] ?? '';
+  const set = entitySetAt(deps, segments.slice(0, -1).join('/'));
+  deleteEntity(deps, set, id);
+  return { status: 204 };
 }

@@ -8,7 +8,7 @@ import { applySeeds } from '../graph/seed';
 import type { AppDeps } from '../options';
 import { packageRoot } from '../package-root';
 import type { Entity } from '../store/store';
-import { countsBySet, createInSet, entitySetParam, pageOfSet } from './admin-entities';
+import { countsBySet, createInSet, deleteInSet, entitySetParam, pageOfSet } from './admin-entities';
 import { ADMIN_SECURITY_HEADERS, INSPECTOR_CSP, refuseCrossSite, requireAdminAccess } from './admin-guard';
 import { parseJsonBody, requireJsonBody } from './body';
 import { HEADER } from './headers';
@@ -140,8 +140,11 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
     const segments = (req.params as { path?: string[] }).path ?? [];
     send(res, createInSet(deps, segments.join('/'), req.body));
   });
+  router.delete('/entities/{*path}', refuseCrossSite(), (req, res) => {
+    send(res, deleteInSet(deps, (req.params as { path?: string[] }).path ?? []));
+  });
   router.all('/{*rest}', (req) => {
-    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /entities?set=PATH, POST /entities/PATH, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
+    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /entities?set=PATH, POST /entities/PATH, DELETE /entities/PATH/ID, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
   });
   return router;
 }

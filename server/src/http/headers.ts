@@ -32,6 +32,16 @@ export const HEADER = {
   frameOptions: 'X-Frame-Options',
   referrerPolicy: 'Referrer-Policy',
   cacheControl: 'Cache-Control',
+  etag: 'ETag',
+  ifNoneMatch: 'If-None-Match',
+  transferEncoding: 'Transfer-Encoding',
+  contentEncoding: 'Content-Encoding',
+  connection: 'Connection',
+  keepAlive: 'Keep-Alive',
+  upgrade: 'Upgrade',
+  expect: 'Expect',
+  te: 'TE',
+  trailer: 'Trailer',
   vary: 'Vary',
 } as const;
 

@@ -11,6 +11,9 @@ export interface ServiceRoot {
   version: string;
 }
 
+/** The name of the context URL annotation, for descriptions of responses (OpenAPI) that declare it. */
+export const CONTEXT_ANNOTATION = '@odata.context';
+
 /** The service root URL, e.g. `http://localhost:4000/beta`. */
 export function serviceRootUrl(root: ServiceRoot): string {
   return `${root.origin}/${root.version}`;

@@ -67,12 +67,21 @@ export function parseResourcePath(pathname: string, model: GraphModel): Resource
   throw notFound(firstUnmatched(model.entitySets, rest));
 }
 
+/** Matches the set's path, else one of its aliases. */
 function matchSet(set: EntitySetModel, segments: readonly string[]): { key: string | undefined; tail: string[] } | undefined {
-  const n = set.segments.length;
+  for (const path of [set.segments, ...set.aliases]) {
+    const matched = matchPath(path, segments);
+    if (matched) return matched;
+  }
+  return undefined;
+}
+
+function matchPath(setSegments: readonly string[], segments: readonly string[]): { key: string | undefined; tail: string[] } | undefined {
+  const n = setSegments.length;
   if (segments.length < n) return undefined;
-  for (let i = 0; i < n - 1; i++) if (!same(set.segments[i] ?? '', segments[i] ?? '')) return undefined;
+  for (let i = 0; i < n - 1; i++) if (!same(setSegments[i] ?? '', segments[i] ?? '')) return undefined;
   const last = segments[n - 1] ?? '';
-  const name = set.segments[n - 1] ?? '';
+  const name = setSegments[n - 1] ?? '';
   if (same(last, name)) return { key: undefined, tail: segments.slice(n) };
   const parens = KEY_IN_PARENS.exec(last);
   if (parens && same(parens[1] ?? '', name)) return { key: parseKeyPredicate(parens[2] ?? '', last), tail: segments.slice(n) };

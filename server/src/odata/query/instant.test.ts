@@ -1,4 +1,4 @@
-import { compareInstants, toInstant } from './instant';
+import { compareInstants, toInstant, toUtcText } from './instant';
 
 describe('toInstant', () => {
   test.each([
@@ -26,4 +26,13 @@ describe('toInstant', () => {
       expect(toInstant(value)).toBeUndefined();
     },
   );
+
+  test('toUtcText: the same instant in UTC, the fraction kept; other values as they are', () => {
+    expect(toUtcText('2016-12-31T23:57:27.0365895+03:00')).toBe('2016-12-31T20:57:27.0365895Z');
+    expect(toUtcText('2016-12-31T23:57:27-03:00')).toBe('2017-01-01T02:57:27Z');
+    expect(toUtcText('2016-12-31T23:57:27.1Z')).toBe('2016-12-31T23:57:27.1Z');
+    expect(toUtcText('not a date')).toBe('not a date');
+    for (const v of ['2016-12-31T23:57:27.0365895+03:00', '2000-02-29T00:30:00.5-09:30']) expect(toInstant(toUtcText(v))).toEqual(toInstant(v));
+  });
 });
+

@@ -70,3 +70,18 @@ export function toInstant(value: string): Instant | undefined {
 export function compareInstants(a: Instant, b: Instant): number {
   return a.seconds - b.seconds || a.nanos - b.nanos;
 }
+
+/**
+ * A DateTimeOffset written in UTC (`…Z`), as Graph answers them ("always in UTC time"): the same instant, the
+ * fraction's digits kept as written. A value that is not a DateTimeOffset, or already in UTC, is returned as is.
+ */
+export function toUtcText(value: string): string {
+  const last = value.charCodeAt(value.length - 1);
+  if (last === 90 || last === 122) return value;
+  const instant = toInstant(value);
+  if (!instant) return value;
+  const fraction = /\.(\d+)[+-]\d\d:\d\d$/.exec(value)?.[1];
+  const base = new Date(instant.seconds * 1000).toISOString().slice(0, 19);
+  return `${base}${fraction ? `.${fraction}` : ''}Z`;
+}
+
