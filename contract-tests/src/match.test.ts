@@ -1,6 +1,6 @@
 import type { DocResponse } from './load';
 import type { MatchContext } from './match';
-import { instantKey, matchResponse } from './match';
+import { instantKey, matchResponse, sameContext } from './match';
 
 const ctx: MatchContext = { keyProperties: new Set(['id']), validateBody: () => [] };
 const expected = (body: unknown, status = 201): DocResponse => ({ status, headers: [['Content-Type', 'application/json'], ['Content-Length', '1246']], bodyText: JSON.stringify(body), body });
@@ -67,6 +67,15 @@ describe('matchResponse', () => {
     const doc: DocResponse = { ...expected({}, 200), bodyText: '{ "id": "x", ... }', body: undefined, bodyProblem: 'body is not valid JSON' };
     expect(messages(doc, actual({ anything: 1 }, 200))).toEqual([]);
     expect(messages(doc, actual({ anything: 1 }, 404))).toEqual(['status: different status: expected 200, got 404']);
+  });
+
+  test('context fragments agree when one ends the other (a shortened or other path of the same set)', () => {
+    const root = 'https://graph.microsoft.com/beta/$metadata#';
+    expect(sameContext(`${root}conditionalAccess/namedLocations`, 'http://h/beta/$metadata#identity/conditionalAccess/namedLocations')).toBe(true);
+    expect(sameContext(`${root}namedLocations/$entity`, 'http://h/beta/$metadata#identity/conditionalAccess/namedLocations/$entity')).toBe(true);
+    expect(sameContext(`${root}solutions/bookingBusinesses('x')/customers/$entity`, 'http://h/beta/$metadata#bookingBusinesses/customers/$entity')).toBe(true);
+    expect(sameContext(`${root}security/ipSecurityProfiles/$entity`, 'http://h/beta/$metadata#security/ipSecurityProfiles')).toBe(false);
+    expect(sameContext(`${root}security/alerts`, 'http://h/beta/$metadata#security/ipSecurityProfiles')).toBe(false);
   });
 });
 

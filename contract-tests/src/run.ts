@@ -85,7 +85,9 @@ async function prepareTarget(c: ReplayCase, target: HttpTarget, options: RunOpti
   if (succeeds && request.method === 'POST') await ensureBodyEntities(request.path, example.request.body, example.response?.body, target, options);
   const property = typeof example.responseAnnotation?.collectionProperty === 'string' ? example.responseAnnotation.collectionProperty : 'value';
   if (request.method === 'GET' && example.responseAnnotation?.isCollection === true && showsItems(example.response, property)) {
-    await createEntityFor(page, withoutRef(pathOnly(request.path)), target, options).catch(() => undefined);
+    // The first item the doc shows, so that a filtered list (`$filter=createdDateTime ge …`) finds it.
+    const first = ((example.response?.body as Record<string, unknown> | undefined)?.[property] as unknown[] | undefined)?.[0];
+    await createEntityFor(page, withoutRef(pathOnly(request.path)), target, options, first).catch(() => undefined);
   }
   return request;
 }

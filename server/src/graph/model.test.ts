@@ -44,7 +44,7 @@ describe('the Graph model built from schemas/', () => {
 
   test('the collection is a beta-only containment below the security singleton', () => {
     expect(model.entitySets.find((s) => s.path === 'security/ipSecurityProfiles')).toEqual({
-      segments: ['security', 'ipSecurityProfiles'], path: 'security/ipSecurityProfiles', entityType: 'microsoft.graph.ipSecurityProfile', containment: true, versions: ['beta'],
+      segments: ['security', 'ipSecurityProfiles'], path: 'security/ipSecurityProfiles', aliases: [], entityType: 'microsoft.graph.ipSecurityProfile', containment: true, versions: ['beta'],
       permissions: { read: ['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All'], write: ['SecurityEvents.ReadWrite.All'] },
       // A hand-written schema names no methods: every CRUD method is served.
       methods: { collection: ['GET', 'POST'], entity: ['GET', 'PATCH', 'DELETE'] },
