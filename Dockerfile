@@ -40,5 +40,5 @@ USER node
 EXPOSE 4000
 VOLUME /data
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.MOCKGRAPH_PORT || 4000) + '/_mockgraph/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const get = (m, next) => require(m).get({ host: '127.0.0.1', port: process.env.MOCKGRAPH_PORT || 4000, path: '/_mockgraph/health', rejectUnauthorized: false }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', next); get('node:https', () => get('node:http', () => process.exit(1)))"]
 CMD ["node", "bin/mockgraph.js", "serve"]

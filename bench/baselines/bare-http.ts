@@ -1,14 +1,8 @@
 import { createServer } from 'node:http';
+import { fixedResponder } from './fixed-response';
 
-/** The ceiling: node:http answering fixed bytes, whatever the request (bodies are drained, nothing parsed). */
+/** The ceiling: node:http answering fixed bytes, whatever the request. Args: PORT [SEED (ignored)] [RESPONSE.json]. */
 export function main(args: string[]): void {
-  const body = Buffer.from(JSON.stringify({ '@odata.type': '#microsoft.graph.ipSecurityProfile', id: 'fixed', azureTenantId: 'fixed' }));
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
-      res.end(body);
-    });
-  });
+  const server = createServer(fixedResponder(args[2] || undefined));
   server.listen(Number(args[0] ?? 0), '127.0.0.1', () => process.stdout.write(`listening ${(server.address() as { port: number }).port}\n`));
 }

@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp, loadGraphDefinition } from '../../server/src/index';
+import { createApp, loadGraphDefinition, packageRoot } from '../../server/src/index';
 import { matchContextFor } from './context';
 import { fetchTarget } from './fetch-target';
 import { expandDocArguments } from './files';
@@ -45,7 +45,7 @@ function loadPages(args: string[]): DocPage[] {
 const CONTRACT_HELP = `mockgraph contract [--docs FILES…] [--base-url URL] [--token T] [--admin-token T] [--schemas DIR] [--reporter console|junit|json] [--out FILE] [FILES…]
 
 Replays every request/response example of Graph documentation pages and checks the answers.
-  --docs FILES       pages, folders or globs (default: contract-tests/docs)
+  --docs FILES       pages, folders or globs (default: contract-tests/docs, else the pages mockgraph ships)
   --base-url URL     the server to test (default: mockgraph itself, started in-process on a free port);
                      a URL ending in the version root (http://host:4000/beta) is read as the server's root
   --token T          the bearer token to send (default: mockgraph-contract-test)
@@ -78,7 +78,9 @@ async function contract(argv: string[]): Promise<number> {
   const reporter = (values.reporter as string | undefined) ?? 'console';
   if (!(REPORTERS as readonly string[]).includes(reporter)) usage(`--reporter must be one of ${REPORTERS.join(', ')}, got '${reporter}'`);
   const docArgs = [...((values.docs as string[] | undefined) ?? []), ...positionals];
-  const pages = loadPages(docArgs.length > 0 ? docArgs : ['contract-tests/docs']);
+  // The default: the checkout's pages, else (an installed mockgraph run elsewhere) the ones the package ships.
+  const shipped = existsSync('contract-tests/docs') ? 'contract-tests/docs' : join(packageRoot(), 'contract-tests', 'docs');
+  const pages = loadPages(docArgs.length > 0 ? docArgs : [shipped]);
 
   const schemaDirs = (values.schemas as string[] | undefined) ?? [];
   let graph;

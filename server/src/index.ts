@@ -20,6 +20,7 @@ export type { SeedInput } from './graph/seed';
 export { findEntitySet } from './graph/entity-sets';
 export { createMockServer, DEFAULT_TIMEOUTS, MAX_URL_LENGTH } from './http/server';
 export type { ServerTimeouts } from './http/server';
+export type { KeyPair } from './tls/certificates';
 export { compareInstants, toInstant } from './odata/query/instant';
 export type { Instant } from './odata/query/instant';
 export { packageRoot } from './package-root';

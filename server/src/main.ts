@@ -1,20 +1,29 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
 import { loadOperationModules } from './cli/operation-modules';
+import { CERT_HELP, trustInstructions } from './cli/cert-text';
 import { isLoopbackHost, resolveSettings, serveHelp, SETTINGS } from './cli/settings';
 import type { ServeSettings } from './cli/settings';
 import { mintAccessToken } from './graph/access-token';
 import type { AccessTokenClaims } from './graph/access-token';
+import { openApiDocument } from './describe/openapi';
 import { loadGraphDefinition } from './graph/registry';
+import { isValidationProfile } from './graph/validate';
+import { packageRoot } from './package-root';
 import { exampleSeed, SeedError, seedRecords } from './graph/seed';
 import type { SeedInput } from './graph/seed';
 import { generateEntities, seededRandom } from './seed/generate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
+import type { KeyPair } from './tls/certificates';
+import { readKeyPair } from './tls/key-pair';
+import { CA_FILES, CertificateAuthorityError, defaultCaDir, ensureCertificateAuthority, ensureServerCertificate, serverNames } from './tls/local-ca';
 
 const HELP = `mockgraph: an OData-style mock of Microsoft Graph, serving the entity sets of its schemas
 
@@ -29,7 +38,14 @@ Commands:
   mockgraph lint-docs FILES…         report problems of Graph doc pages
   mockgraph import-docs [options] PAGE…
                                      import Graph doc pages into schemas (see mockgraph import-docs --help)
+  mockgraph openapi [--schemas DIR] [--out FILE]
+                                     write the OpenAPI description of the served paths
+  mockgraph --version                print the version
+  mockgraph cert [--ca-dir DIR] [--path]
+                                     print the local CA that serve --https uses, and how to trust it
+                                     (creates it if there is none; see mockgraph cert --help)
 `;
+
 
 /** Exits with a one-line reason, as a CLI should for bad input. */
 function fail(message: string): never {
@@ -81,8 +97,18 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
   if (settings.data === undefined) return { store: createMemoryStore(), where: 'in memory (gone when the server stops)' };
   const path = resolve(settings.data);
   // Loaded only when asked for: the native module is not needed for an in-memory sandbox.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createSqliteStore, DataFileError } = require('./store/sqlite-store') as typeof import('./store/sqlite-store');
+  let sqlite: typeof import('./store/sqlite-store');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sqlite = require('./store/sqlite-store') as typeof import('./store/sqlite-store');
+  } catch (err) {
+    // better-sqlite3 is an optional dependency: an install without a compiler (or --omit=optional) has none.
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('better-sqlite3')) {
+      fail(`--data needs the optional dependency better-sqlite3, which is not installed: run npm install better-sqlite3@12 (it compiles from source where no prebuilt binary fits), or serve in memory without --data`);
+    }
+    throw err;
+  }
+  const { createSqliteStore, DataFileError } = sqlite;
   try {
     return { store: createSqliteStore(path, { maxEntities: settings.maxEntities, maxDataBytes: settings.maxDataSize }), where: `in the SQLite file ${path}` };
   } catch (err) {
@@ -90,10 +116,63 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
   }
 }
 
+/** The CA folder: --ca-dir / MOCKGRAPH_CA_DIR / "caDir", else the per-user default. */
+function caFolder(given: string | undefined): string {
+  return resolve(given ?? defaultCaDir(process.env.XDG_DATA_HOME, homedir()));
+}
+
+/** The local CA in `dir`, or exit 2 with one line. */
+function localAuthority(dir: string) {
+  try {
+    return ensureCertificateAuthority(dir);
+  } catch (err) {
+    fail(err instanceof CertificateAuthorityError ? err.message : `the CA folder ${dir}: ${(err as Error).message}`);
+  }
+}
+
+/** The certificate `serve --https` presents: the given pair, else one signed by the local CA (created once). */
+function serverTls(settings: ServeSettings): { pair: KeyPair; described: string } {
+  if (settings.tlsCert !== undefined && settings.tlsKey !== undefined) {
+    try {
+      return { pair: readKeyPair(settings.tlsCert, settings.tlsKey), described: `TLS certificate ${settings.tlsCert}` };
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+  const dir = caFolder(settings.caDir);
+  try {
+    const issued = ensureServerCertificate(dir, serverNames(settings.host, settings.allowedHosts));
+    if (issued.authority.created) process.stderr.write(`mockgraph: created a local certificate authority in ${dir}; clients must trust ${issued.authority.certFile} (see mockgraph cert)\n`);
+    return { pair: issued, described: `TLS certificate from the local CA ${issued.authority.certFile} (to trust it: mockgraph cert)` };
+  } catch (err) {
+    fail(err instanceof CertificateAuthorityError ? err.message : `the CA folder ${dir}: ${(err as Error).message}`);
+  }
+}
+
+
+/** `mockgraph cert`: prints the local CA's certificate path and how to trust it; creates the CA if there is none. */
+function cert(argv: string[]): void {
+  const values = parseFlags(argv, { 'ca-dir': { type: 'string' }, config: { type: 'string' }, path: { type: 'boolean' }, help: { type: 'boolean' } });
+  if (values.help) {
+    process.stdout.write(CERT_HELP);
+    return;
+  }
+  const { file } = readConfig(one(values, 'config'));
+  const fromFile = typeof file?.caDir === 'string' ? file.caDir : undefined;
+  const env = process.env.MOCKGRAPH_CA_DIR === '' ? undefined : process.env.MOCKGRAPH_CA_DIR;
+  const dir = caFolder(one(values, 'ca-dir') ?? env ?? fromFile);
+  const ca = localAuthority(dir);
+  if (values.path) {
+    process.stdout.write(ca.certFile + '\n');
+    return;
+  }
+  process.stdout.write(trustInstructions({ certFile: ca.certFile, keyFile: join(dir, CA_FILES.caKey), created: ca.created, validTo: new Date(new X509Certificate(ca.pair.cert).validTo) }));
+}
+
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
 function serve(argv: string[]): void {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' }, help: { type: 'boolean' } };
-  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' || s.key === 'schemas' || s.key === 'operations' || s.key === 'allowedHosts' };
+  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' || s.key === 'https' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' || s.key === 'schemas' || s.key === 'operations' || s.key === 'allowedHosts' };
   const flags = parseFlags(argv, options);
   if (flags.help) {
     process.stdout.write(serveHelp());
@@ -106,6 +185,8 @@ function serve(argv: string[]): void {
   } catch (err) {
     fail((err as Error).message);
   }
+  // Before the store is opened: a bad certificate stops start-up without touching a data file.
+  const tls = settings.https ? serverTls(settings) : undefined;
   const seed = readSeed(settings);
   const { store, where } = openStore(settings);
   // On an address other machines can reach, the admin API (reset, data listing) needs a token.
@@ -143,7 +224,8 @@ function serve(argv: string[]): void {
     fail(err instanceof SeedError ? `seed file ${settings.seed ?? '(built-in)'}: ${err.message}` : (err as Error).message);
   }
 
-  const server = createMockServer(app).listen(settings.port, settings.host);
+  const server = createMockServer(app, undefined, tls?.pair).listen(settings.port, settings.host);
+  const scheme = tls === undefined ? 'http' : 'https';
   server.on('listening', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -154,10 +236,11 @@ function serve(argv: string[]): void {
       ? 'admin API off'
       : adminLocked
         ? `admin API locked on ${settings.host} (only /_mockgraph/health answers; set --admin-token or MOCKGRAPH_ADMIN_TOKEN to use it)`
-        : `inspector at http://${host}:${port}/_mockgraph/${settings.adminToken === undefined ? '' : ' (admin token required)'}`;
+        : `inspector at ${scheme}://${host}:${port}/_mockgraph/${settings.adminToken === undefined ? '' : ' (admin token required)'}`;
     const sets = loadGraphDefinition(settings.schemas).model.entitySets.map((set) => set.path);
     const config = fileName === undefined ? 'no config file' : `config ${fileName}`;
-    process.stdout.write(`mockgraph: serving http://${host}:${port}/beta/ (${sets.join(', ')}), data ${where}; auth ${settings.auth}, validation ${settings.validation}, ${config}; ${admin}\n`);
+    const secured = tls === undefined ? '' : `; ${tls.described}`;
+    process.stdout.write(`mockgraph: serving ${scheme}://${host}:${port}/beta/ (${sets.join(', ')}), data ${where}; auth ${settings.auth}, validation ${settings.validation}, ${config}${secured}; ${admin}; start page ${scheme}://${host}:${port}/\n`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     store.close();
@@ -250,10 +333,41 @@ function seed(argv: string[]): void {
   else writeFileSync(out, text);
 }
 
+/** `mockgraph openapi`: writes the OpenAPI description of the served paths (what /_mockgraph/openapi.json answers). */
+function openapi(argv: string[]): void {
+  const values = parseFlags(argv, { schemas: { type: 'string', multiple: true }, validation: { type: 'string' }, origin: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } });
+  if (values.help === true) {
+    process.stdout.write('mockgraph openapi [--schemas DIR]… [--validation doc|metadata] [--origin URL] [--out FILE]\n\nWrites the OpenAPI 3.0 description of every served path, as GET /_mockgraph/openapi.json answers it.\n');
+    return;
+  }
+  const validation = one(values, 'validation') ?? 'doc';
+  if (!isValidationProfile(validation)) fail(`--validation must be doc or metadata, got '${validation}'`);
+  const origin = one(values, 'origin');
+  if (origin !== undefined && !/^https?:\/\/[^/]+$/.test(origin)) fail(`--origin must be scheme://host[:port], got '${origin}'`);
+  let graph;
+  try {
+    graph = loadGraphDefinition((values.schemas as string[] | undefined) ?? []);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const text = JSON.stringify(openApiDocument(graph, { validation, ...(origin ? { origin } : {}) }), null, 2) + '\n';
+  const out = one(values, 'out');
+  if (out === undefined) process.stdout.write(text);
+  else writeFileSync(out, text);
+}
+
+/** The package's version, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(HELP);
+else if (command === '--version' || command === '-v' || command === 'version') process.stdout.write(`mockgraph ${version()}\n`);
+else if (command === 'openapi') openapi(rest);
 else if (command === 'token') token(rest);
 else if (command === 'seed') seed(rest);
+else if (command === 'cert') cert(rest);
 else if (command === 'serve') serve(rest);
 else if (command === undefined || command.startsWith('-')) serve(process.argv.slice(2));
-else fail(`unknown command '${command}' (commands: serve, token, seed, contract, lint-docs; see mockgraph --help)`);
+else fail(`unknown command '${command}' (commands: serve, token, seed, cert, openapi, contract, lint-docs, import-docs; see mockgraph --help)`);

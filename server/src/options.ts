@@ -54,7 +54,7 @@ export interface AppOptions {
   seed?: SeedInput;
   /** Serve the admin API and inspector page under /_mockgraph (default true). */
   admin?: boolean;
-  /** How many recent requests /_mockgraph/requests keeps (default 200). */
+  /** How many recent requests /_mockgraph/requests keeps (default 200); their headers and bodies are bounded in bytes too. */
   requestLogSize?: number;
   /** Called once per finished request (the CLI prints these as JSON lines). */
   onRequest?: (entry: RequestLogEntry) => void;
@@ -74,6 +74,8 @@ export interface AppOptions {
 
 /** One finished request, as /_mockgraph/requests and the request log show it. */
 export interface RequestLogEntry {
+  /** Its number in the log (1, 2, …), for `GET /_mockgraph/requests/{id}`. */
+  id: number;
   time: string;
   'request-id': string;
   method: string;

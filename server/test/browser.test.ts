@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { NOTE_EXAMPLE, NOTES_PATH, notesSchemaDir } from './extra-schemas';
-import { docExampleBody, testApp } from './helpers';
+import { docExampleBody, seededStore, testApp } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 // CI installs Debian's chromium and sets MOCKGRAPH_REQUIRE_BROWSER=1, so there a missing browser fails the run.
@@ -16,6 +18,16 @@ if (!available) process.stderr.write(`browser tests skipped: ${CHROMIUM} not ins
 
 /** What predicates that run in the page use (the tests compile without the DOM library). */
 type PageGlobals = { document: { getElementById(id: string): { textContent: string | null } | null } };
+
+/** Where the inspector's screenshots go (outside the repository): MOCKGRAPH_SCREENSHOTS, else a folder in the temp dir. */
+const SCREENSHOTS = process.env.MOCKGRAPH_SCREENSHOTS ?? join(tmpdir(), 'mockgraph-inspector-screenshots');
+/** The width the inspector is checked at. */
+const VIEWPORT = { width: 1280, height: 900 };
+
+/** Waits until the inspector has answered `n` more polls of /health (each poll is one /health request). */
+async function polls(page: Page, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await page.waitForResponse((r) => new URL(r.url()).pathname === '/_mockgraph/health', { timeout: 10_000 });
+}
 
 async function listen(server: Server): Promise<string> {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
@@ -48,6 +60,7 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
   let mockUrl: string;
 
   beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     mock = createServer(testApp({ publicOrigin: undefined }));
     mockUrl = await listen(mock);
@@ -193,4 +206,103 @@ describeInBrowser('in a real browser (Debian chromium, headless)', () => {
     await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).document.getElementById('profiles')?.textContent?.includes('seen-in-the-inspector'), undefined, { timeout: 10_000 });
     expect(await page.textContent('#profile-count')).toBe('0');
   });
+  test('a long $skiptoken path wraps: at 1,280 px the status, error and ms columns stay in view, and paths are shown decoded', async () => {
+    const server = createServer(testApp({ publicOrigin: undefined }));
+    const url = await listen(server);
+    try {
+      const token = Array.from({ length: 120 }, (_, i) => `Q2hhbmNlT2ZSYWlu${i}`).join('');
+      await fetch(`${url}/beta/security/ipSecurityProfiles?%24top=2&%24skiptoken=${token}`, { headers: { Authorization: 'Bearer x' } });
+      await fetch(`${url}/beta/security/ipSecurityProfiles/caf%C3%A9-%E2%82-%41`, { headers: { Authorization: 'Bearer x' } });
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${url}/_mockgraph/`);
+      await page.waitForSelector('#requests tbody tr:nth-child(2)', { timeout: 10_000 });
+      // The newest first: the malformed escape stays as sent, the valid ones around it are decoded.
+      expect(await page.textContent('#requests tbody tr:nth-child(1) td:nth-child(3)')).toBe('/beta/security/ipSecurityProfiles/café-%E2%82-A');
+      const long = page.locator('#requests tbody tr:nth-child(2)');
+      const path = (await long.locator('td:nth-child(3)').textContent()) ?? '';
+      expect(path.startsWith('/beta/security/ipSecurityProfiles?$top=2&$skiptoken=Q2hhbmNlT2ZSYWlu0')).toBe(true);
+      expect(path.endsWith('…')).toBe(true);
+      expect(await long.locator('td:nth-child(3)').getAttribute('title')).toContain(token.slice(0, 1500));
+      expect(await long.locator('td:nth-child(4)').textContent()).toBe('400');
+      for (const column of [3, 4, 5, 6]) {
+        const box = await long.locator(`td:nth-child(${column})`).boundingBox();
+        expect(box).not.toBeNull();
+        expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(VIEWPORT.width);
+        expect(box?.width).toBeGreaterThan(20);
+      }
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+      await page.screenshot({ path: join(SCREENSHOTS, 'inspector-long-skiptoken.png'), fullPage: true });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  test("clicking a request shows its headers and bodies, bounded and without the Authorization header or the token", async () => {
+    const server = createServer(testApp({ publicOrigin: undefined }));
+    const url = await listen(server);
+    const secret = 'browser-secret-token-4f8a2c';
+    try {
+      const sent = { ...docExampleBody(), id: 'details-in-the-browser', tags: ['shown in the details view'] };
+      const created = await fetch(`${url}/beta/security/ipSecurityProfiles`, { method: 'POST', headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json', Cookie: `sid=${secret}`, 'client-request-id': 'seen-in-details' }, body: JSON.stringify(sent) });
+      expect(created.status).toBe(201);
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${url}/_mockgraph/`);
+      await page.click('#requests tbody tr:has-text("POST")', { timeout: 10_000 });
+      await page.waitForSelector('#details[open] pre.body', { timeout: 10_000 });
+      const text = (await page.textContent('#details')) ?? '';
+      for (const shown of ['POST · 201', '/beta/security/ipSecurityProfiles', 'Request headers', 'client-request-id', 'seen-in-details', 'Content-Type', 'application/json', 'Response headers', 'Location', '"id": "details-in-the-browser"', 'shown in the details view', 'Response body']) expect(text).toContain(shown);
+      expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/authorization|cookie/i);
+      const bodies = await page.$$eval('#details pre.body', (pres) => pres.map((p) => JSON.parse((p as unknown as { textContent: string }).textContent) as { id: string }));
+      expect(bodies.map((b) => b.id)).toEqual(['details-in-the-browser', 'details-in-the-browser']);
+      await page.screenshot({ path: join(SCREENSHOTS, 'inspector-request-details.png') });
+      await page.locator('#details h3:has-text("Response headers")').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, 'inspector-request-details-response.png') });
+      await page.click('#details-close');
+      expect(await page.$('#details[open]')).toBeNull();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  test('with 5,000 entities the inspector renders one page, and polling refetches that page only when the revision changes', async () => {
+    const server = createServer(testApp({ publicOrigin: undefined, store: seededStore(5000) }));
+    const url = await listen(server);
+    try {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      const fetched: string[] = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      const entityPages: number[] = [];
+      page.on('response', (r) => {
+        if (new URL(r.url()).pathname === '/_mockgraph/entities') void r.body().then((b) => entityPages.push(b.length));
+      });
+      const count = (path: string) => fetched.filter((p) => p === `/_mockgraph/${path}`).length;
+      await page.goto(`${url}/_mockgraph/`);
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('page')?.textContent === '1–50 of 5000', undefined, { timeout: 10_000 });
+      expect(await page.$$eval('#profiles tbody tr', (rows) => rows.length)).toBe(50);
+      expect(await page.textContent('#profile-count')).toBe('5000');
+      expect([count('entities'), count('requests')]).toEqual([1, 1]);
+      // Three polls without a change: /health only. (A fetch a poll decides on is sent before the next poll.)
+      await polls(page, 3);
+      expect([count('entities'), count('requests')]).toEqual([1, 1]);
+      expect(Math.max(...entityPages)).toBeLessThan(100_000);
+      // A Graph read is a new request but no write: the request list is fetched again, the entity page is not.
+      await fetch(`${url}/beta/security/ipSecurityProfiles?$top=1`, { headers: { Authorization: 'Bearer x' } });
+      await page.waitForRequest((r) => new URL(r.url()).pathname === '/_mockgraph/requests', { timeout: 10_000 });
+      await polls(page, 1);
+      expect([count('entities'), count('requests')]).toEqual([1, 2]);
+      // A write changes the revision: the page is fetched once more, and only the page.
+      await fetch(`${url}/_mockgraph/entities/security/ipSecurityProfiles`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...docExampleBody(), id: 'written-later' }) });
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('profile-count')?.textContent === '5001', undefined, { timeout: 10_000 });
+      expect(count('entities')).toBe(2);
+      expect(await page.$$eval('#profiles tbody tr', (rows) => rows.length)).toBe(50);
+      expect(fetched.filter((p) => p === '/_mockgraph/profiles')).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'inspector-5000-entities.png'), fullPage: true });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 40_000);
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, runCli, serve, tempDir } from './process-helpers';
 import { docExampleBody } from './helpers';
@@ -32,6 +32,17 @@ describe('mockgraph CLI', () => {
     expect([r.status, r.stderr.trim()]).toEqual([2, 'mockgraph: mockgraph.config.json: unknown key "colour"']);
   });
 
+  test('mockgraph --version prints the package version; mockgraph openapi writes the description the server serves', () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(runCli(['--version']).stdout).toBe(`mockgraph ${version}\n`);
+    const r = runCli(['openapi', '--origin', 'http://localhost:4000']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\.0\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/beta/security/ipSecurityProfiles', '/beta/security/tiIndicators/submitTiIndicators']));
+    expect(runCli(['openapi', '--validation', 'loose']).stderr).toBe("mockgraph: --validation must be doc or metadata, got 'loose'\n");
+  });
+
   test('mockgraph seed writes deterministic profiles: same seed, same bytes', () => {
     const a = runCli(['seed', '--count', '3', '--random-seed', '5']).stdout;
     expect(runCli(['seed', '--count', '3', '--random-seed', '5']).stdout).toBe(a);
@@ -45,7 +56,7 @@ describe('mockgraph serve', () => {
   test('prints one start line, starts with the doc example, and logs one JSON line per request', async () => {
     const s = await serve([]);
     try {
-      expect(s.stdout().split('\n')[0]).toMatch(/^mockgraph: serving http:\/\/127\.0\.0\.1:\d+\/beta\/ \([^)]*security\/ipSecurityProfiles[^)]*\), data in memory \(gone when the server stops\); auth bearer, validation doc, no config file; inspector at http:\/\/127\.0\.0\.1:\d+\/_mockgraph\/$/);
+      expect(s.stdout().split('\n')[0]).toMatch(/^mockgraph: serving http:\/\/127\.0\.0\.1:\d+\/beta\/ \([^)]*security\/ipSecurityProfiles[^)]*\), data in memory \(gone when the server stops\); auth bearer, validation doc, no config file; inspector at http:\/\/127\.0\.0\.1:\d+\/_mockgraph\/; start page http:\/\/127\.0\.0\.1:\d+\/$/);
       const list = (await (await call(s.base, COLLECTION)).json()) as { value: Array<{ id: string }> };
       expect(list.value.map((p) => p.id)).toEqual(['a5c97fce-7fce-a5c9-ce7f-c9a5ce7fc9a5']);
       await call(s.base, `${COLLECTION}/nope`);

@@ -37,7 +37,7 @@ export function serve(args: string[], options: { cwd?: string; env?: Record<stri
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start line within 10 s; stderr: ${err}`)), 10_000);
     const check = () => {
-      const m = /serving (http:\/\/[^/]+)\//.exec(out);
+      const m = /serving (https?:\/\/[^/]+)\//.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ child, base: m[1] ?? '', stdout: () => out, stderr: () => err, exited });

@@ -10,7 +10,7 @@ const resolve = (flags: Record<string, string | boolean | string[]> = {}, env: R
 describe('resolveSettings', () => {
   test('defaults', () => {
     expect(resolve()).toEqual({
-      port: 4000, host: '127.0.0.1', auth: 'bearer', jwtSecret: undefined, validation: 'doc', seed: undefined, schemas: [], operations: [], data: undefined, latency: undefined,
+      port: 4000, host: '127.0.0.1', https: false, tlsCert: undefined, tlsKey: undefined, caDir: undefined, auth: 'bearer', jwtSecret: undefined, validation: 'doc', seed: undefined, schemas: [], operations: [], data: undefined, latency: undefined,
       failRate: 0, throttle: undefined, randomSeed: undefined, corsOrigin: [], allowedHosts: [], pageSize: 100, bodyLimit: 1048576,
       maxEntities: 100000, maxDataSize: 268435456, admin: true, adminToken: undefined, quiet: false,
     });
@@ -48,8 +48,20 @@ describe('resolveSettings', () => {
     [{ 'allowed-hosts': 'evil example' }, {}, undefined, "--allowed-hosts must be host names such as sandbox.internal"],
     [{ 'max-entities': '0' }, {}, undefined, '--max-entities must be an integer from 1 to 10000000'],
     [{ 'max-data-size': '20gb' }, {}, undefined, '--max-data-size must be a size from 1kb to 16gb'],
+    [{ 'tls-cert': 'c.pem', 'tls-key': 'k.pem' }, {}, undefined, '--tls-cert/--tls-key are set but --https is not: add --https, or remove them'],
+    [{ https: true, 'tls-cert': 'c.pem' }, {}, undefined, '--tls-cert needs --tls-key (the private key of that certificate)'],
+    [{}, { MOCKGRAPH_HTTPS: 'yes', MOCKGRAPH_TLS_KEY: 'k.pem' }, undefined, '--tls-key needs --tls-cert'],
+    [{}, { MOCKGRAPH_HTTPS: 'maybe' }, undefined, 'MOCKGRAPH_HTTPS must be true or false'],
   ])('%j %j %j is refused: %s', (flags, env, file, message) => {
     expect(() => resolve(flags, env, file)).toThrow(message);
+  });
+
+  test('--https comes from a flag, MOCKGRAPH_HTTPS or "https" in the config file, with the pair and the CA folder', () => {
+    expect(resolve({ https: true }).https).toBe(true);
+    expect(resolve({}, { MOCKGRAPH_HTTPS: '1', MOCKGRAPH_TLS_CERT: 'c.pem', MOCKGRAPH_TLS_KEY: 'k.pem' })).toMatchObject({ https: true, tlsCert: 'c.pem', tlsKey: 'k.pem' });
+    expect(resolve({}, { MOCKGRAPH_CA_DIR: '/tmp/ca' }, { https: true, caDir: '/elsewhere' })).toMatchObject({ https: true, caDir: '/tmp/ca' });
+    expect(parseConfigFile('{"https": true, "tlsCert": "c.pem", "tlsKey": "k.pem", "caDir": "ca"}', 'c.json')).toEqual({ https: true, tlsCert: 'c.pem', tlsKey: 'k.pem', caDir: 'ca' });
+    expect(() => parseConfigFile('{"https": "yes"}', 'c.json')).toThrow('c.json: "https" must be boolean');
   });
 
   test('origins are normalised, sizes take units up to gb, and secrets never appear in a message', () => {

@@ -7,6 +7,10 @@ import type { ValidationProfile } from '../graph/validate';
 export interface ServeSettings {
   port: number;
   host: string;
+  https: boolean;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  caDir: string | undefined;
   auth: AuthMode;
   jwtSecret: string | undefined;
   validation: ValidationProfile;
@@ -149,6 +153,10 @@ function define<K extends keyof ServeSettings>(s: Setting<K>): Setting {
 export const SETTINGS: readonly Setting[] = [
   define({ key: 'port', flag: 'port', env: 'MOCKGRAPH_PORT', valueName: 'N', description: 'the TCP port (PORT is read too)', default: 4000, shownDefault: '4000', parse: integer(0, 65535) }),
   define({ key: 'host', flag: 'host', env: 'MOCKGRAPH_HOST', valueName: 'ADDR', description: 'the address to listen on (0.0.0.0 for every interface)', default: '127.0.0.1', shownDefault: '127.0.0.1', parse: text }),
+  define({ key: 'https', flag: 'https', env: 'MOCKGRAPH_HTTPS', valueName: '', description: 'serve HTTPS only (TLS) on the port: with --tls-cert/--tls-key, else a certificate of the local CA (mockgraph cert)', default: false, shownDefault: 'false (plain HTTP)', parse: boolean }),
+  define({ key: 'tlsCert', flag: 'tls-cert', env: 'MOCKGRAPH_TLS_CERT', valueName: 'FILE', description: 'with --https: the PEM certificate (and chain) to serve, instead of one from the local CA', default: undefined, shownDefault: 'a certificate from the local CA', parse: text }),
+  define({ key: 'tlsKey', flag: 'tls-key', env: 'MOCKGRAPH_TLS_KEY', valueName: 'FILE', description: "with --tls-cert: the certificate's PEM private key (unencrypted)", default: undefined, shownDefault: 'none', parse: text }),
+  define({ key: 'caDir', flag: 'ca-dir', env: 'MOCKGRAPH_CA_DIR', valueName: 'DIR', description: 'the folder of the local CA and the server certificate it signs (created 0700)', default: undefined, shownDefault: '$XDG_DATA_HOME/mockgraph/ca, else ~/.local/share/mockgraph/ca', parse: text }),
   define({ key: 'auth', flag: 'auth', env: 'MOCKGRAPH_AUTH', valueName: AUTH_MODES.join('|'), description: 'bearer: any token; jwt: a JWT granting the permissions the API pages list; off: none', default: 'bearer', shownDefault: 'bearer', parse: oneOf(AUTH_MODES, isAuthMode) }),
   define({ key: 'jwtSecret', flag: 'jwt-secret', env: 'MOCKGRAPH_JWT_SECRET', valueName: 'SECRET', description: 'with --auth jwt: verify HS256 signatures with this secret', default: undefined, shownDefault: 'none (tokens are decoded, not verified)', secret: true, parse: secret(1) }),
   define({ key: 'validation', flag: 'validation', env: 'MOCKGRAPH_VALIDATION', valueName: VALIDATION_PROFILES.join('|'), description: "doc: the page's create contract; metadata: Graph's metadata (open type)", default: 'doc', shownDefault: 'doc', parse: oneOf(VALIDATION_PROFILES, isValidationProfile) }),
@@ -219,6 +227,9 @@ export function resolveSettings(inputs: SettingInputs): ServeSettings {
 /** Settings that are valid alone but fail open together are refused. */
 function checkCombination(s: ServeSettings): ServeSettings {
   if (s.jwtSecret !== undefined && s.auth !== 'jwt') throw new Error(`a JWT secret is set but --auth is '${s.auth}': add --auth jwt, or remove the secret`);
+  // A certificate without --https would serve plain HTTP to a user who believes it is TLS.
+  if ((s.tlsCert !== undefined || s.tlsKey !== undefined) && !s.https) throw new Error('--tls-cert/--tls-key are set but --https is not: add --https, or remove them');
+  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new Error(s.tlsCert === undefined ? '--tls-key needs --tls-cert (the certificate of that key)' : '--tls-cert needs --tls-key (the private key of that certificate)');
   return s;
 }
 
@@ -237,7 +248,7 @@ export function serveHelp(): string {
   return [
     'mockgraph serve [options]',
     '',
-    'Serves the Graph mock under http://HOST:PORT/beta (and /v1.0): every entity set of its schemas.',
+    'Serves the Graph mock under http://HOST:PORT/beta (and /v1.0), or https:// with --https: every entity set of its schemas.',
     'Settings come from flags, then MOCKGRAPH_* environment variables, then mockgraph.config.json',
     '(or --config FILE), then the defaults below.',
     '',

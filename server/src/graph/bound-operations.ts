@@ -2,7 +2,8 @@ import type { JsonObject } from '../json';
 import { isJsonObject } from '../json';
 import type { Entity } from '../store/store';
 import { createEntities } from './create-entities';
-import { createEntity, deleteEntity, updateEntity } from './entity-operations';
+import { assertCreateBody } from './derived-types';
+import { createEntity, deleteEntity, ownTypeOf, updateEntity } from './entity-operations';
 import type { OperationDeps } from './entity-operations';
 
 /** What bound operations need: the entity operations' dependencies and the custom operation modules. */
@@ -113,12 +114,13 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
   const semantics = semanticsOf(deps, set, op);
   const param = bulkParameter(deps, op);
   const list = param && isJsonObject(input) ? items(input, param.name) : [];
-  const type = set.entityType;
+  const declared = deps.graph.model.resolveType(set.entityType);
+  if (!declared) throw new Error(`entity set ${set.path} names unknown type ${set.entityType}`);
   switch (semantics) {
     case 'create-many': {
       list.forEach((item, i) => {
         try {
-          deps.graph.validator.assertBody(type, 'create', deps.validation, item);
+          assertCreateBody(deps.graph.validator, deps.graph.model, declared, deps.validation, item);
         } catch (err) {
           atItem(i, err);
         }
@@ -137,7 +139,8 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
       const patches = list.map((item) => Object.fromEntries(Object.entries(item as JsonObject).filter(([k]) => k !== 'id')));
       patches.forEach((patch, i) => {
         try {
-          deps.graph.validator.assertBody(type, 'update', deps.validation, patch);
+          const entity = deps.store.collection(set.path).get(ids[i] ?? '');
+          deps.graph.validator.assertBody(entity ? ownTypeOf(deps, set, entity).name : set.entityType, 'update', deps.validation, patch);
         } catch (err) {
           atItem(i, err);
         }

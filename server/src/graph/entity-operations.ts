@@ -1,8 +1,8 @@
-import { stripAnnotations } from '../odata/annotations';
 import type { JsonObject } from '../json';
 import type { AppDeps } from '../options';
 import type { Entity, EntityCollection } from '../store/store';
 import { storedBytes, StoreUnavailableError } from '../store/store';
+import { assertCreateBody, recordedTypeOf } from './derived-types';
 import { applyPatch, idProblem, toStoredEntity } from './entity-shape';
 import { GraphError } from './errors';
 import type { EntitySetModel, StructuredTypeModel } from './model';
@@ -18,6 +18,13 @@ function entityType(deps: OperationDeps, set: EntitySetModel): StructuredTypeMod
   const type = deps.graph.model.resolveType(set.entityType);
   if (!type) throw new Error(`entity set ${set.path} names unknown type ${set.entityType}`);
   return type;
+}
+
+/** The type an entity of the set is of: the derived type it records, else the set's type. */
+export function ownTypeOf(deps: Pick<OperationDeps, 'graph'>, set: EntitySetModel, entity: Entity): StructuredTypeModel {
+  const declared = deps.graph.model.resolveType(set.entityType);
+  if (!declared) throw new Error(`entity set ${set.path} names unknown type ${set.entityType}`);
+  return recordedTypeOf(entity, declared, deps.graph.model);
 }
 
 function collectionOf(deps: OperationDeps, set: EntitySetModel): EntityCollection {
@@ -51,14 +58,17 @@ export function notFound(key: string): GraphError {
   return new GraphError('ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
 }
 
-/** Validates a create body, assigns (or keeps) the id and stores the entity. */
+/**
+ * Validates a create body (against the contract of the derived type its `@odata.type` names, if it names one),
+ * assigns (or keeps) the id and stores the entity, recording its type when it is a derived one.
+ */
 export function createEntity(deps: OperationDeps, set: EntitySetModel, body: unknown): Entity {
-  const type = entityType(deps, set);
-  deps.graph.validator.assertBody(type.name, 'create', deps.validation, body);
+  const declared = entityType(deps, set);
+  const type = assertCreateBody(deps.graph.validator, deps.graph.model, declared, deps.validation, body);
   // shapeStructured keeps only properties (no annotations) at every level it knows; dynamic values are stripped here.
   const input = body as JsonObject;
   const id = typeof input.id === 'string' ? acceptedId(input.id) : deps.newId();
-  const entity = toStoredEntity(input, id, type, deps.graph.model);
+  const entity = toStoredEntity(input, id, declared, deps.graph.model);
   // Serialised once: the quota counts this text and the store writes it.
   const json = JSON.stringify(entity);
   const collection = collectionOf(deps, set);
@@ -76,16 +86,17 @@ export function readEntity(deps: OperationDeps, set: EntitySetModel, key: string
   return entity;
 }
 
-/** Validates a PATCH body (only what was sent) and applies it; the id cannot change. */
+/** Validates a PATCH body (only what was sent) by the entity's own type and applies it; the id cannot change. */
 export function updateEntity(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Entity {
-  const type = entityType(deps, set);
+  const declared = entityType(deps, set);
   const existing = readEntity(deps, set, key);
-  deps.graph.validator.assertBody(type.name, 'update', deps.validation, body);
-  const patch = stripAnnotations(body) as JsonObject;
+  deps.graph.validator.assertBody(recordedTypeOf(existing, declared, deps.graph.model).name, 'update', deps.validation, body);
+  // applyPatch reads properties only: instance annotations (`@odata.type` of nested values aside) are dropped there.
+  const patch = body as JsonObject;
   if (patch.id !== undefined && patch.id !== existing.id) {
     throw new GraphError('BadRequest', `Invalid request body: id: the key property is read-only and cannot change from '${existing.id}'.`);
   }
-  const updated = applyPatch(existing, patch, type, deps.graph.model);
+  const updated = applyPatch(existing, patch, declared, deps.graph.model);
   const json = JSON.stringify(updated);
   assertRoomToUpdate(deps, existing, storedBytes(json));
   if (!writeToStore(() => collectionOf(deps, set).replace(updated, json))) throw notFound(key);

@@ -1,4 +1,6 @@
+import { CEILING, derivedSchemaDir, MOTION, MOUNT, SENSOR, THERMAL, WALL } from '../../test/derived-schemas';
 import { entityPayload, stripAnnotations } from '../odata/annotations';
+import { RECORDED_TYPE } from './derived-types';
 import { applyPatch, idProblem, MAX_ID_LENGTH, toStoredEntity } from './entity-shape';
 import { loadGraphDefinition } from './registry';
 
@@ -43,5 +45,42 @@ describe('ids', () => {
     expect(idProblem('a'.repeat(MAX_ID_LENGTH))).toBeUndefined();
     expect(idProblem('😀'.repeat(MAX_ID_LENGTH))).toBeUndefined();
     expect(idProblem('a'.repeat(MAX_ID_LENGTH + 1))).toBe(`id: the key property may hold at most ${MAX_ID_LENGTH} characters, got ${MAX_ID_LENGTH + 1}.`);
+  });
+});
+
+describe('derived types in the stored form', () => {
+  const derived = loadGraphDefinition([derivedSchemaDir()]).model;
+  const sensor = derived.resolveType(SENSOR)!;
+  const thermal = { '@odata.type': `#${THERMAL}`, maxCelsius: 5, mounts: [{ '@odata.type': WALL, heightCm: 1 }, { label: 'l' }] };
+
+  test('a value of a derived type records it first and holds its properties; one of the declared type records nothing', () => {
+    const stored = toStoredEntity(thermal, 'x', sensor, derived);
+    expect(Object.keys(stored)).toEqual([RECORDED_TYPE, 'id', 'displayName', 'installedDateTime', 'tags', 'maxCelsius', 'calibrated', 'mounts']);
+    expect(stored[RECORDED_TYPE]).toBe(THERMAL);
+    expect(stored.mounts).toEqual([{ [RECORDED_TYPE]: WALL, label: null, heightCm: 1 }, { label: 'l' }]);
+    expect(Object.keys(toStoredEntity({ displayName: 'd' }, 'y', sensor, derived))).not.toContain(RECORDED_TYPE);
+  });
+
+  test('a RECORDED_TYPE sent by a client is never taken for the type', () => {
+    const stored = toStoredEntity({ [RECORDED_TYPE]: THERMAL, maxCelsius: 5 }, 'x', sensor, derived);
+    expect(stored[RECORDED_TYPE]).toBeUndefined();
+    expect(stored.maxCelsius).toBe(5);
+  });
+
+  test('the payload names each value by its own type, at every metadata level without RECORDED_TYPE', () => {
+    const stored = toStoredEntity(thermal, 'x', sensor, derived);
+    const minimal = entityPayload(stored, sensor, derived, { metadata: 'minimal' });
+    expect(minimal['@odata.type']).toBe(`#${THERMAL}`);
+    expect(minimal.mounts).toEqual([{ '@odata.type': `#${WALL}`, label: null, heightCm: 1 }, { '@odata.type': `#${MOUNT}`, label: 'l' }]);
+    expect(JSON.stringify(entityPayload(stored, sensor, derived, { metadata: 'none' }))).not.toMatch(/\$type|@odata/);
+  });
+
+  test('PATCH keeps the recorded types; a complex value that names another type replaces the stored one', () => {
+    const motion = toStoredEntity({ '@odata.type': MOTION, placement: { '@odata.type': WALL, label: 'a', heightCm: 3 } }, 'm', sensor, derived);
+    const merged = applyPatch(motion, { sensitivity: 2, placement: { label: 'b' } }, sensor, derived);
+    expect(merged).toMatchObject({ [RECORDED_TYPE]: MOTION, sensitivity: 2, placement: { [RECORDED_TYPE]: WALL, label: 'b', heightCm: 3 } });
+    const replaced = applyPatch(merged, { placement: { '@odata.type': `#${CEILING}`, room: 'r' } }, sensor, derived);
+    expect(replaced.placement).toEqual({ [RECORDED_TYPE]: CEILING, label: null, room: 'r' });
+    expect(applyPatch(merged, { '@odata.type': `#${THERMAL}`, [RECORDED_TYPE]: THERMAL }, sensor, derived)[RECORDED_TYPE]).toBe(MOTION);
   });
 });

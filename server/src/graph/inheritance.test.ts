@@ -43,6 +43,12 @@ describe('derived types', () => {
     expect(check([{ '@odata.type': 'microsoft.graph.geoipcategory', region: 5 }])).toEqual(['ipCategories[0].region: expected String or null, got integer']);
   });
 
+  test("check() of the base type's schema validates a value of a derived type by that type's schema", () => {
+    expect(validator.check('microsoft.graph.ipCategory', { '@odata.type': '#microsoft.graph.geoIpCategory', name: 'n', region: 'eu' })).toEqual([]);
+    expect(validator.check('microsoft.graph.ipCategory', { '@odata.type': '#microsoft.graph.geoIpCategory', region: 5 })).toEqual(['region: expected String or null, got integer']);
+    expect(validator.invalidProperties('microsoft.graph.ipCategory', { name: 'n', region: 'eu' })).toEqual(['region']);
+  });
+
   test('the base type stays closed, and a foreign type is still refused', () => {
     expect(check([{ name: 'n', region: 'eu' }])).toEqual(['ipCategories[0].region: property is not declared on microsoft.graph.ipCategory']);
     expect(check([{ '@odata.type': '#microsoft.graph.ipReferenceData' }])[0]).toContain('does not name microsoft.graph.ipCategory');

@@ -2,6 +2,7 @@ import type { Entity } from '../store/store';
 import type { EntityStore } from '../store/store';
 import { isJsonObject } from '../json';
 import type { JsonObject } from '../json';
+import { assertCreateBody } from './derived-types';
 import { idProblem, toStoredEntity } from './entity-shape';
 import { entitySetList, findEntitySet } from './entity-sets';
 import { GraphError } from './errors';
@@ -36,9 +37,10 @@ export function exampleSeed(graph: GraphDefinition, profile: ValidationProfile):
   const seed: Record<string, unknown[]> = {};
   for (const set of graph.model.entitySets) {
     const example = entityExample(graph, set.entityType);
-    if (example === undefined) continue;
+    const declared = graph.model.resolveType(set.entityType);
+    if (example === undefined || !declared) continue;
     try {
-      graph.validator.assertBody(set.entityType, 'create', profile, example);
+      assertCreateBody(graph.validator, graph.model, declared, profile, example);
       seed[set.path] = [example];
     } catch {
       // An example that breaks this profile's contract would stop start-up; the set starts empty instead.
@@ -76,7 +78,7 @@ function prepareNumbered(records: ReadonlyArray<readonly [number, unknown]>, gra
   const seen = new Set<string>();
   return records.map(([index, record], position) => {
     try {
-      graph.validator.assertBody(type.name, 'create', profile, record);
+      assertCreateBody(graph.validator, graph.model, type, profile, record);
     } catch (err) {
       const message = err instanceof GraphError ? err.message.replace(/^Invalid request body: /, '') : String(err);
       throw new SeedError(`${where}record [${index}]: ${message}`);

@@ -5,6 +5,7 @@ import { GraphError } from './errors';
 import type { GraphModel } from './model';
 import type { JsonSchema, SchemaFile } from './schema-files';
 import { isJsonObject } from '../json';
+import { namedTypeOf } from './derived-types';
 import { prepareForValidation } from './inheritance';
 
 /** The two create/update contracts a server can enforce (see schemas/README.md). */
@@ -23,7 +24,10 @@ export type BodyPurpose = 'create' | 'update';
 export interface GraphValidator {
   /** Throws a BadRequest GraphError naming the first offending property path. */
   assertBody(entityType: string, purpose: BodyPurpose, profile: ValidationProfile, body: unknown): void;
-  /** Validates against any schema by $id; returns readable messages (empty when valid). */
+  /**
+   * Validates against any schema by $id; returns readable messages (empty when valid). A value whose
+   * `@odata.type` names a type derived from the schema's type is validated against that type's schema.
+   */
   check(schemaId: string, value: unknown): string[];
   /** The top-level properties of an object whose values (or names) the schema refuses; see {@link repairTopLevelProperties}. */
   invalidProperties(schemaId: string, value: unknown): string[];
@@ -116,6 +120,12 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
     const first = pickMostSpecific(run(schemaId, value));
     return first && pathOf(first)[0];
   };
+  // A value of a derived type is a value of its base type: it is checked against its own type's schema (as x-polymorphic does nested).
+  const typeBySchema = new Map(model.types.map((t) => [t.schemaId, t]));
+  const ownSchema = (schemaId: string, value: unknown): string => {
+    const declared = typeBySchema.get(schemaId);
+    return declared ? namedTypeOf(value, declared, model).schemaId : schemaId;
+  };
   return {
     assertBody(entityType, purpose, profile, body) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -128,14 +138,17 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
       if (first) throw new GraphError('BadRequest', `Invalid request body: ${describeError(first, body, entityType, profile)}.`);
     },
     check(schemaId, value) {
-      const first = pickMostSpecific(run(schemaId, value));
-      return first ? [describeError(first, value, schemaId, undefined)] : [];
+      const own = ownSchema(schemaId, value);
+      const first = pickMostSpecific(run(own, value));
+      return first ? [describeError(first, value, own, undefined)] : [];
     },
     invalidProperties(schemaId, value) {
-      return invalidTopLevelProperties(value, (rest) => firstBadProperty(schemaId, rest));
+      const own = ownSchema(schemaId, value);
+      return invalidTopLevelProperties(value, (rest) => firstBadProperty(own, rest));
     },
     repairProperties(schemaId, value, replacement) {
-      return repairTopLevelProperties(value, (rest) => firstBadProperty(schemaId, rest), replacement);
+      const own = ownSchema(schemaId, value);
+      return repairTopLevelProperties(value, (rest) => firstBadProperty(own, rest), replacement);
     },
   };
 }

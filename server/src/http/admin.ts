@@ -12,7 +12,7 @@ import { countsBySet, createInSet, deleteInSet, entitySetParam, pageOfSet } from
 import { ADMIN_SECURITY_HEADERS, INSPECTOR_CSP, refuseCrossSite, requireAdminAccess } from './admin-guard';
 import { parseJsonBody, requireJsonBody } from './body';
 import { HEADER } from './headers';
-import type { RequestLog } from './request-log';
+import type { RequestLog, RequestLogRecord } from './request-log';
 import { send } from './respond';
 
 /** Where the admin API lives: outside every Graph version root. */
@@ -28,6 +28,8 @@ function inspectorFiles(): Map<string, [string, string]> {
     ['/', ['text/html; charset=utf-8', read('inspector.html')]],
     ['/inspector.js', ['text/javascript; charset=utf-8', read('inspector.js')]],
     ['/inspector.css', ['text/css; charset=utf-8', read('inspector.css')]],
+    // Its own icon, so that the browser's /favicon.ico request does not land in the Graph request log.
+    ['/favicon.svg', ['image/svg+xml', read('favicon.svg')]],
   ]);
 }
 
@@ -73,9 +75,18 @@ function pageOfEntities(deps: AppDeps, offset: number, limit: number): { value: 
   return { value, total };
 }
 
+/** One logged request with its headers and bodies, or the admin API's 404 saying which ids the log still keeps. */
+function loggedRequest(log: RequestLog, id: string): RequestLogRecord {
+  const record = /^[1-9]\d{0,15}$/.test(id) ? log.get(Number(id)) : undefined;
+  if (record) return record;
+  const total = log.total();
+  const kept = total === 0 ? 'it is empty' : `it keeps requests ${Math.max(1, total - log.capacity + 1)} to ${total}`;
+  throw new GraphError('ResourceNotFound', `No logged request '${id.slice(0, 50)}': ${kept}.`);
+}
+
 /**
  * `/_mockgraph`: health (always open, for container health checks) and the inspector's static files; behind
- * the admin guard, reset, recent requests, stored entities set by set (and all of them, as `/profiles`), and
+ * the admin guard, reset, recent requests (one with its headers and bodies), stored entities set by set (and all of them, as `/profiles`), and
  * creating entities in any set.
  */
 export function adminRouter(deps: AppDeps, log: RequestLog): Router {
@@ -124,6 +135,9 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
   router.get('/requests', (req, res) => {
     send(res, { status: 200, json: { value: log.recent(intParam(req, 'limit', 50, 1, log.capacity)), total: log.total() } });
   });
+  router.get('/requests/:id', (req, res) => {
+    send(res, { status: 200, json: loggedRequest(log, req.params.id) });
+  });
   router.get('/profiles', (req, res) => {
     const limit = intParam(req, 'limit', 50, 1, MAX_ADMIN_PAGE);
     const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
@@ -144,7 +158,7 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
     send(res, deleteInSet(deps, (req.params as { path?: string[] }).path ?? []));
   });
   router.all('/{*rest}', (req) => {
-    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /entities?set=PATH, POST /entities/PATH, DELETE /entities/PATH/ID, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
+    throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /requests/ID, /entities?set=PATH, POST /entities/PATH, DELETE /entities/PATH/ID, /profiles or the inspector page at ${ADMIN_ROOT}/.`);
   });
   return router;
 }

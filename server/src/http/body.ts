@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { GraphError } from '../graph/errors';
 import { HEADER } from './headers';
 import { checkJsonBytes } from '../json-guard';
+import { noteRequestBody } from './request-log';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 
@@ -42,7 +43,9 @@ export function parseJsonBody(limitBytes: number): RequestHandler {
     limit: limitBytes,
     strict: false,
     type: (req) => METHODS_WITH_BODY.has(req.method ?? '') && !bodyless(req as Request),
-    verify: (_req, _res, buf) => {
+    verify: (_req, res, buf) => {
+      // body-parser hands verify the Express response it was given.
+      noteRequestBody(res as Response, buf);
       if (buf.length === 0) throw new GraphError('BadRequest', 'The request body is empty: expected a JSON object.');
       checkJsonBytes(buf);
     },

@@ -4,10 +4,11 @@ import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
 import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, operationContextUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
 import { projectEntity } from '../odata/query/apply';
+import type { SelectItem } from '../odata/query/ast';
 import type { MaybePromise } from '../odata/query/evaluate';
 import { andThen } from '../odata/query/evaluate';
 import type { QueryContext, QueryPage } from '../odata/query/execute';
-import { countMatching, MAX_PAGE_SIZE, runCollectionQuery } from '../odata/query/execute';
+import { countMatching, MAX_PAGE_SIZE, runCollectionQuery, selectList } from '../odata/query/execute';
 import type { QueryOptionName, QueryTarget } from '../odata/query/parse';
 import { parseCollectionQuery } from '../odata/query/parse';
 import type { MetadataLevel } from '../odata/format';
@@ -44,15 +45,21 @@ function entityTypeOf(input: HandlerInput): StructuredTypeModel {
   return type;
 }
 
-function entityResponse(input: HandlerInput, entity: Entity, status: number, headers: Record<string, string> = {}, select?: string[]): GraphResponse {
+/** The type cast of the addressed collection (`/{set}/microsoft.graph.x`), if any. */
+function castOf(input: HandlerInput): StructuredTypeModel | undefined {
+  const cast = 'cast' in input.target ? input.target.cast : undefined;
+  return cast === undefined ? undefined : input.deps.graph.model.resolveType(cast);
+}
+
+function entityResponse(input: HandlerInput, entity: Entity, status: number, headers: Record<string, string> = {}, select?: SelectItem[]): GraphResponse {
   const { root, target, metadata, deps } = input;
   const url = entityUrl(root, target.set, entity.id);
-  const context = entityContextUrl(root, target.set, select);
+  const context = entityContextUrl(root, target.set, selectList(select));
   return { status, headers, json: entityPayload(projectEntity(entity, select), entityTypeOf(input), deps.graph.model, { metadata, context, url }) };
 }
 
 function parseQuery(input: HandlerInput, target: QueryTarget) {
-  return parseCollectionQuery(input.options, target, entityTypeOf(input), input.deps.graph.model);
+  return parseCollectionQuery(input.options, target, entityTypeOf(input), input.deps.graph.model, castOf(input));
 }
 
 /** The page size in force, and the Preference-Applied header when the client's maxpagesize was honoured. */
@@ -98,8 +105,9 @@ export const listHandler: Handler = (input) => {
   const { deps, root, target, metadata } = input;
   return andThen(runPaged(input, 'collection'), ({ page, headers }) => {
     const value = page.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
-    const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken);
-    return { status: 200, headers, json: collectionPayload(collectionContextUrl(root, target.set, page.select), metadata, value, { count: page.count, nextLink }) };
+    const cast = castOf(input)?.name;
+    const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken, cast === undefined ? '' : `/${cast}`);
+    return { status: 200, headers, json: collectionPayload(collectionContextUrl(root, target.set, page.select, cast), metadata, value, { count: page.count, nextLink }) };
   });
 };
 

@@ -43,6 +43,16 @@ export const HEADER = {
   te: 'TE',
   trailer: 'Trailer',
   vary: 'Vary',
+  acceptEncoding: 'Accept-Encoding',
+  acceptLanguage: 'Accept-Language',
+  userAgent: 'User-Agent',
+  sdkVersion: 'SdkVersion',
+  referer: 'Referer',
+  secFetchMode: 'Sec-Fetch-Mode',
+  secFetchDest: 'Sec-Fetch-Dest',
+  cookie: 'Cookie',
+  setCookie: 'Set-Cookie',
+  proxyAuthorization: 'Proxy-Authorization',
 } as const;
 
 /** Gives every response a fresh `request-id`, echoes or creates `client-request-id`, and states `OData-Version`. */

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { GRAPH_JSON_CONTENT_TYPE, HEADER } from './headers';
+import { noteResponseBody } from './request-log';
 
 /** What a handler answers: status, extra headers and an optional JSON (or plain-text) body. */
 export interface GraphResponse {
@@ -15,12 +16,16 @@ export function send(res: Response, out: GraphResponse): void {
   for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
   if (out.json !== undefined) {
     const body = JSON.stringify(out.json);
+    const bytes = Buffer.byteLength(body);
+    noteResponseBody(res, body, bytes);
     res.setHeader(HEADER.contentType, GRAPH_JSON_CONTENT_TYPE);
-    res.setHeader(HEADER.contentLength, Buffer.byteLength(body));
+    res.setHeader(HEADER.contentLength, bytes);
     res.end(body);
   } else if (out.text !== undefined) {
+    const bytes = Buffer.byteLength(out.text);
+    noteResponseBody(res, out.text, bytes);
     res.setHeader(HEADER.contentType, 'text/plain;charset=utf-8');
-    res.setHeader(HEADER.contentLength, Buffer.byteLength(out.text));
+    res.setHeader(HEADER.contentLength, bytes);
     res.end(out.text);
   } else {
     res.end();

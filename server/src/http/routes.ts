@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { assertPermission } from '../graph/access-token';
 import { GraphError } from '../graph/errors';
 import type { ServiceRoot } from '../odata/annotations';
-import { negotiateMetadata } from '../odata/format';
+import { admitsPlainText, negotiateMetadata } from '../odata/format';
 import { parsePrefer } from '../odata/prefer';
 import { readQueryOptions } from '../odata/query/parse';
 import type { ResourcePath, ResourceTarget } from '../odata/resource-path';
@@ -37,7 +37,8 @@ export function allowedMethods(target: ResourceTarget): string[] {
   switch (target.kind) {
     case 'collection':
     case 'collection-ref':
-      return ['GET', 'POST'].filter((m) => has(collection, m));
+      // A type-cast collection (`/{set}/microsoft.graph.x`) is for reading: entities are created in the set itself.
+      return ['GET', 'POST'].filter((m) => has(collection, m) && (m === 'GET' || !('cast' in target && target.cast !== undefined)));
     case 'count':
       return has(collection, 'GET') ? ['GET'] : [];
     case 'entity':
@@ -98,9 +99,11 @@ function serviceRoot(deps: AppDeps, req: Request, path: ResourcePath): ServiceRo
   return { origin: deps.publicOrigin ?? `${scheme}://${req.headers.host ?? 'localhost'}`, version: path.version };
 }
 
-/** 406 unless the client accepts JSON; remembers the metadata level it asked for. */
-function metadataLevel(req: Request) {
+/** 406 unless the client accepts JSON (for `/$count`, or plain text); remembers the metadata level it asked for. */
+function metadataLevel(req: Request, target: ResourceTarget) {
   const level = negotiateMetadata(req.get(HEADER.accept));
+  // `/$count` answers text/plain, so asking for exactly that is fine. @see OData URL Conventions §4.8
+  if (!level && target.kind === 'count' && admitsPlainText(req.get(HEADER.accept))) return 'minimal';
   if (!level) throw new GraphError('NotAcceptable', `This service answers application/json; the Accept header '${req.get(HEADER.accept) ?? ''}' admits no JSON response.`);
   return level;
 }
@@ -138,7 +141,7 @@ export function runGraphRoute(deps: AppDeps): RequestHandler {
       root: serviceRoot(deps, req, route.path),
       target: route.path.target,
       body: req.body as unknown,
-      metadata: metadataLevel(req),
+      metadata: metadataLevel(req, route.path.target),
       prefer: parsePrefer(req.get(HEADER.prefer)),
       options: readQueryOptions([...new URLSearchParams(queryString(req.originalUrl))]),
       signal: clientGoneSignal(req, res, route.path.target),

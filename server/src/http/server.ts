@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import type { Express } from 'express';
 import type { GraphErrorBody } from '../../../generated/graph';
 import { GRAPH_ERROR_CATALOG } from '../graph/errors';
+import type { KeyPair } from '../tls/certificates';
 
 /** The longest request URL served; longer ones get 414. */
 export const MAX_URL_LENGTH = 8192;
@@ -35,11 +36,17 @@ function rawGraphError(status: number, code: string, message: string): string {
 }
 
 /**
- * The HTTP server around the app (main.ts listens on it): larger header room so long URLs reach the 414 check,
- * timeouts enforced every second, and Graph error bodies even for requests Node's parser refuses.
+ * The HTTP server around the app (main.ts listens on it), or with `tls` an HTTPS-only server with the same limits:
+ * header room for long URLs to reach the 414 check, timeouts checked every second (the TLS handshake's included),
+ * Graph error bodies even for requests Node's parser refuses.
  */
-export function createMockServer(app: Express, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): Server {
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...timeouts }, app);
+export function createMockServer(app: RequestListener, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS, tls?: KeyPair): Server {
+  const options = { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...timeouts };
+  // A handshake is bounded like the headers are, so a client that opens TLS and stalls cannot hold a connection.
+  const server = tls === undefined ? createServer(options, app) : createTlsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: timeouts.headersTimeout }, app);
+  // A failed handshake (plain HTTP on the TLS port, an untrusted certificate, a port scan) is the client's problem:
+  // the connection is closed, nothing is logged, and the server goes on.
+  if (tls !== undefined) server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
   server.keepAliveTimeout = timeouts.keepAliveTimeout;
   server.maxConnections = MAX_CONNECTIONS;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {

@@ -1,3 +1,4 @@
+import { RECORDED_TYPE, recordedTypeOf } from '../graph/derived-types';
 import type { EntitySetModel, GraphModel, StructuredTypeModel } from '../graph/model';
 import { isJsonObject, setOwn } from '../json';
 import type { MetadataLevel } from './format';
@@ -33,9 +34,9 @@ export function entityContextUrl(root: ServiceRoot, set: EntitySetModel, select?
   return `${serviceRootUrl(root)}/$metadata#${set.path}${selectList(select)}/$entity`;
 }
 
-/** `@odata.context` of a collection of entities, with its `$select` list. @see OData JSON Format v4.01 §10.1 */
-export function collectionContextUrl(root: ServiceRoot, set: EntitySetModel, select?: readonly string[]): string {
-  return `${serviceRootUrl(root)}/$metadata#${set.path}${selectList(select)}`;
+/** `@odata.context` of a collection of entities (of a derived type, after a type cast), with its `$select` list. @see OData JSON Format v4.01 §10.1, §10.3 */
+export function collectionContextUrl(root: ServiceRoot, set: EntitySetModel, select?: readonly string[], cast?: string): string {
+  return `${serviceRootUrl(root)}/$metadata#${set.path}${cast === undefined ? '' : `/${cast}`}${selectList(select)}`;
 }
 
 /** `@odata.context` of an operation's result: `$metadata#Collection(T)` or `$metadata#T`. @see OData JSON Format v4.01 §10.16 */
@@ -74,12 +75,13 @@ export interface EntityFormat {
 }
 
 /**
- * A stored entity as a payload. minimal: `@odata.type` on it and on each nested complex value (as the
- * doc's response shows); full: also `@odata.id` and `@odata.editLink`; none: no control information.
- * @see OData JSON Format v4.01 §3.1 and §4.5
+ * A stored entity of a set of type `declared` as a payload, each structured value as its own (recorded) type.
+ * minimal: `@odata.type` on it and on each nested complex value (as the doc's response shows); full: also
+ * `@odata.id` and `@odata.editLink`; none: no control information. @see OData JSON Format v4.01 §3.1 and §4.5
  */
-export function entityPayload(entity: Entity, type: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
-  if (format.metadata === 'none') return entity;
+export function entityPayload(entity: Entity, declared: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
+  const type = recordedTypeOf(entity, declared, model);
+  if (format.metadata === 'none') return annotateInto({}, entity, type, model, false);
   const out: Record<string, unknown> = {};
   if (format.context !== undefined) out['@odata.context'] = format.context;
   out['@odata.type'] = typeAnnotation(type);
@@ -87,7 +89,7 @@ export function entityPayload(entity: Entity, type: StructuredTypeModel, model: 
     out['@odata.id'] = format.url;
     out['@odata.editLink'] = format.url;
   }
-  return annotateInto(out, entity, type, model);
+  return annotateInto(out, entity, type, model, true);
 }
 
 /** Control information of a collection that every metadata level keeps (count and next link). */
@@ -116,22 +118,27 @@ export function referencePayload(url: string, context?: string): Record<string, 
   return context === undefined ? { '@odata.id': url } : { '@odata.context': context, '@odata.id': url };
 }
 
-/** Copies a structured value's properties into `out`, annotating nested complex values with their type. */
-function annotateInto(out: Record<string, unknown>, value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
+/**
+ * Copies a structured value's properties into `out` (not the type it records: that is `type`), with nested
+ * complex values as their own types, annotated with them when `annotate` is set.
+ */
+function annotateInto(out: Record<string, unknown>, value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel, annotate: boolean): Record<string, unknown> {
   for (const name of Object.keys(value)) {
+    if (name === RECORDED_TYPE) continue;
     const v = value[name];
     const prop = type.property(name);
     const complexType = prop?.complex && v !== null && typeof v === 'object' ? model.resolveType(prop.type) : undefined;
-    setOwn(out, name, complexType ? annotateValue(v, complexType, model) : v);
+    setOwn(out, name, complexType ? annotateValue(v, complexType, model, annotate) : v);
   }
   return out;
 }
 
-function annotateStructured(value: Readonly<Record<string, unknown>>, type: StructuredTypeModel, model: GraphModel): Record<string, unknown> {
-  return annotateInto({ '@odata.type': typeAnnotation(type) }, value, type, model);
+function annotateStructured(value: Readonly<Record<string, unknown>>, declared: StructuredTypeModel, model: GraphModel, annotate: boolean): Record<string, unknown> {
+  const type = recordedTypeOf(value, declared, model);
+  return annotateInto(annotate ? { '@odata.type': typeAnnotation(type) } : {}, value, type, model, annotate);
 }
 
-function annotateValue(v: unknown, type: StructuredTypeModel, model: GraphModel): unknown {
-  if (Array.isArray(v)) return v.map((item) => annotateValue(item, type, model));
-  return isJsonObject(v) ? annotateStructured(v, type, model) : v;
+function annotateValue(v: unknown, type: StructuredTypeModel, model: GraphModel, annotate: boolean): unknown {
+  if (Array.isArray(v)) return v.map((item) => annotateValue(item, type, model, annotate));
+  return isJsonObject(v) ? annotateStructured(v, type, model, annotate) : v;
 }

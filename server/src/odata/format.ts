@@ -47,3 +47,9 @@ export function negotiateMetadata(accept: string | undefined): MetadataLevel | u
   const level = best.params.get('odata.metadata');
   return isMetadataLevel(level) ? level : 'minimal';
 }
+
+/** True when an Accept header admits `text/plain`, what `/$count` answers; a missing header admits anything. */
+export function admitsPlainText(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return parseAccept(accept).some((r) => r.q > 0 && (r.type === 'text/plain' || r.type === 'text/*' || r.type === '*/*'));
+}

@@ -1,3 +1,4 @@
+import { derivedSchemaDir, SENSOR, SENSORS_PATH, THERMAL, WALL } from '../../test/derived-schemas';
 import { loadGraphDefinition } from '../graph/registry';
 import { parseResourcePath } from './resource-path';
 
@@ -49,5 +50,22 @@ describe('parseResourcePath', () => {
     ['/beta/security/ipSecurityProfiles/%E0%A4%A', "The URL segment '%E0%A4%A' is not valid percent-encoding."],
   ])('%s is refused: %s', (path, message) => {
     expect(failure(path)).toContain(message);
+  });
+});
+
+describe('parseResourcePath: type casts of a collection', () => {
+  const derived = loadGraphDefinition([derivedSchemaDir()]).model;
+  const target = (path: string) => parseResourcePath(path, derived).target;
+
+  test('a segment naming the set type or a derived type casts the collection; /$count counts it', () => {
+    expect(target(`/beta/${SENSORS_PATH}/${THERMAL}`)).toMatchObject({ kind: 'collection', cast: THERMAL });
+    expect(target(`/beta/${SENSORS_PATH}/microsoft.graph.THERMALSENSOR/`)).toMatchObject({ kind: 'collection', cast: THERMAL });
+    expect(target(`/beta/${SENSORS_PATH}/${SENSOR}/$count`)).toMatchObject({ kind: 'count', cast: SENSOR });
+    expect(target(`/beta/${SENSORS_PATH}`)).toEqual({ kind: 'collection', set: expect.anything() });
+  });
+
+  test('a qualified name of another type is a key; what follows a cast is refused', () => {
+    expect(target(`/beta/${SENSORS_PATH}/${WALL}`)).toMatchObject({ kind: 'entity', key: WALL });
+    expect(() => target(`/beta/${SENSORS_PATH}/${THERMAL}/abc`)).toThrow(`The segment 'abc' after the type cast '${THERMAL}' is not supported`);
   });
 });

@@ -8,8 +8,8 @@ export type ServiceVersion = (typeof SERVICE_VERSIONS)[number];
 
 /** What a URL path addresses, after OData's resource-path rules. */
 export type ResourceTarget =
-  | { kind: 'collection'; set: EntitySetModel }
-  | { kind: 'count'; set: EntitySetModel }
+  | { kind: 'collection'; set: EntitySetModel; cast?: string }
+  | { kind: 'count'; set: EntitySetModel; cast?: string }
   | { kind: 'collection-ref'; set: EntitySetModel }
   | { kind: 'entity'; set: EntitySetModel; key: string }
   | { kind: 'entity-ref'; set: EntitySetModel; key: string }
@@ -62,7 +62,7 @@ export function parseResourcePath(pathname: string, model: GraphModel): Resource
     const matched = matchSet(set, rest);
     if (!matched) continue;
     if (!set.versions.includes(version)) throw notFound(set.segments[set.segments.length - 1] ?? set.path);
-    return { version, target: resolveTail(set, matched.key, matched.tail) };
+    return { version, target: resolveTail(set, matched.key, matched.tail, model) };
   }
   throw notFound(firstUnmatched(model.entitySets, rest));
 }
@@ -94,12 +94,29 @@ function findOperation(set: EntitySetModel, segment: string, bindsTo: OperationM
   return set.operations.find((op) => op.bindsTo === bindsTo && same(op.name, bare));
 }
 
-function resolveTail(set: EntitySetModel, keyInParens: string | undefined, tail: readonly string[]): ResourceTarget {
+/**
+ * A segment naming the set's entity type or a type derived from it (`microsoft.graph.x`, any case): a type cast
+ * of the collection. @see OData URL Conventions §4.11 (Addressing Derived Types)
+ */
+function collectionCast(set: EntitySetModel, segment: string, model: GraphModel): string | undefined {
+  if (!segment.includes('.')) return undefined;
+  const type = model.resolveType(segment);
+  return type && model.derivesFrom(type.name, set.entityType) ? type.name : undefined;
+}
+
+function resolveTail(set: EntitySetModel, keyInParens: string | undefined, tail: readonly string[], model: GraphModel): ResourceTarget {
   let key = keyInParens;
   let rest = tail;
   // A collection-bound operation's name takes precedence over reading the segment as a key. @see OData URL Conventions §4.5
   const collectionOp = key === undefined && rest.length === 1 ? findOperation(set, rest[0] ?? '', 'collection') : undefined;
   if (collectionOp) return { kind: 'operation', set, key: undefined, operation: collectionOp };
+  // So does a type cast: `/{set}/microsoft.graph.x` lists the entities of that type, `/$count` counts them.
+  const cast = key === undefined && rest.length > 0 ? collectionCast(set, rest[0] ?? '', model) : undefined;
+  if (cast !== undefined) {
+    if (rest.length === 1) return { kind: 'collection', set, cast };
+    if (rest.length === 2 && same(rest[1] ?? '', '$count')) return { kind: 'count', set, cast };
+    throw new GraphError('BadRequest', `The segment '${rest[1] ?? ''}' after the type cast '${cast}' is not supported: mockgraph serves the cast collection (GET, and /$count); address one entity as /${set.path}/{id}.`);
+  }
   if (key === undefined && rest.length > 0 && !rest[0]?.startsWith('$')) {
     key = rest[0] ?? '';
     rest = rest.slice(1);

@@ -1,10 +1,13 @@
+import { CEILING, derivedSchemaDir, MOTION, MOUNT, SENSOR, THERMAL, WALL } from '../../../test/derived-schemas';
+import { RECORDED_TYPE } from '../../graph/derived-types';
+import { loadGraphDefinition } from '../../graph/registry';
 import { generateProfiles } from '../../seed/generate';
 import { toStoredEntity } from '../../graph/entity-shape';
 import { compileFilter, projectEntity } from './apply';
 import { firstSorted, INSERTION_MAX_K, sortEntities } from './sort';
 import { compileSearch } from './search';
 import { parseFilter } from './filter-parser';
-import { parseOrderBy } from './parse';
+import { parseOrderBy, parseSelect } from './parse';
 import { MODEL, PROFILE, PROFILES } from './test-data';
 
 const ids = (list: ReadonlyArray<{ id: string }>) => list.map((e) => e.id).join('');
@@ -159,7 +162,56 @@ describe('$search and $select', () => {
   });
 
   test('$select keeps the key and the selected properties only', () => {
-    expect(projectEntity(PROFILES[0]!, ['countHits', 'address'])).toEqual({ id: 'a', address: '10.0.0.1', countHits: 5 });
+    expect(projectEntity(PROFILES[0]!, parseSelect('countHits,address', PROFILE, MODEL))).toEqual({ id: 'a', address: '10.0.0.1', countHits: 5 });
     expect(projectEntity(PROFILES[0]!, undefined)).toBe(PROFILES[0]);
+  });
+});
+
+describe('derived types', () => {
+  const { model } = loadGraphDefinition([derivedSchemaDir()]);
+  const sensor = model.resolveType(SENSOR)!;
+  const stored = [
+    { '@odata.type': `#${THERMAL}`, id: 't', maxCelsius: 90, mounts: [{ '@odata.type': WALL, heightCm: 2 }, { label: 'plain' }] },
+    { '@odata.type': MOTION, id: 'm', zones: ['lobby'], placement: { '@odata.type': `#${CEILING}`, room: 'hall' } },
+    { id: 's', displayName: 'lobby' },
+  ].map((body) => toStoredEntity(body, body.id, sensor, model));
+  const matching = (text: string) => ids(stored.filter(compileFilter(parseFilter(text, sensor, model))));
+
+  test('isof compares the type each value records; a value that records none is of its declared type', () => {
+    expect(matching(`isof('${THERMAL}')`)).toBe('t');
+    expect(matching(`isof('${SENSOR}')`)).toBe('tms');
+    expect(matching(`not isof('${SENSOR}')`)).toBe('');
+    expect(matching(`${THERMAL}/mounts/any(x: isof(x, '${WALL}'))`)).toBe('t');
+    expect(matching(`${THERMAL}/mounts/any(x: isof(x, '${MOUNT}') and not isof(x, '${WALL}'))`)).toBe('t');
+    expect(matching(`isof(${MOTION}/placement, '${WALL}')`)).toBe('');
+  });
+
+  test('a cast reads null for a value of another type, and keeps the items of its type in a collection', () => {
+    expect(matching(`${THERMAL}/maxCelsius eq null`)).toBe('ms');
+    expect(matching(`${THERMAL}/maxCelsius ne null`)).toBe('t');
+    expect(matching(`${MOTION}/placement/${CEILING}/room eq 'hall'`)).toBe('m');
+    expect(matching(`${MOTION}/placement/${WALL}/heightCm eq null`)).toBe('tms');
+    expect(matching(`${THERMAL}/mounts/${WALL}/all(x: x/heightCm eq 2)`)).toBe('tms');
+    expect(matching(`${THERMAL}/mounts/all(x: x/${WALL}/heightCm eq 2)`)).toBe('ms');
+    expect(matching(`${THERMAL}/mounts/${CEILING}/any()`)).toBe('');
+  });
+
+  test('an or-chain over a cast path is one lookup of its own, apart from the same path without the cast', () => {
+    const plain = ['w', 'x', 'y', 'z'].map((d) => `displayName eq '${d}'`);
+    const cast = ['a', 'b', 'c', 'lobby'].map((d) => `${THERMAL}/displayName eq '${d}'`);
+    expect(matching([...plain, ...cast].join(' or '))).toBe('');
+    expect(matching([...plain, 'displayName eq \'lobby\'', ...cast].join(' or '))).toBe('s');
+  });
+
+  test('$select with a type cast keeps the property only for entities of that type, and the recorded type always', () => {
+    const select = parseSelect(`displayName,${THERMAL}/maxCelsius`, sensor, model);
+    expect(select?.map((s) => s.text)).toEqual(['displayName', `${THERMAL}/maxCelsius`]);
+    expect(projectEntity(stored[0]!, select)).toEqual({ [RECORDED_TYPE]: THERMAL, id: 't', displayName: null, maxCelsius: 90 });
+    expect(projectEntity(stored[1]!, select)).toEqual({ [RECORDED_TYPE]: MOTION, id: 'm', displayName: null });
+    expect(projectEntity(stored[2]!, select)).toEqual({ id: 's', displayName: 'lobby' });
+  });
+
+  test('$search reads the string properties of each entity’s own type', () => {
+    expect(ids(stored.filter(compileSearch('lobby', sensor, model)))).toBe('ms');
   });
 });

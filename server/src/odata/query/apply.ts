@@ -1,8 +1,10 @@
 import { setOwn } from '../../json';
 import type { Entity } from '../../store/store';
-import type { ComparisonOperator, Expr, ExprType, LiteralExpr, PathExpr } from './ast';
+import { RECORDED_TYPE } from '../../graph/derived-types';
+import type { ComparisonOperator, Expr, ExprType, LiteralExpr, PathExpr, SelectItem } from './ast';
 import { memberOf, orTerms, pathEqualsLiteral, pathKey, SET_LOOKUP_MIN_VALUES } from './membership';
 import type { Value } from './values';
+import { castPathGetter, compileTypeTest } from './type-tests';
 import { comparableValue, order, pathGetter } from './values';
 /** A compiled expression: the current entity, then lambda variables by depth. */
 type Compiled = (it: Entity, vars: Value[]) => Value;
@@ -144,11 +146,11 @@ function compile(expr: Expr, variables: readonly string[], unit: Unit, hint: Exp
       return () => v;
     }
     case 'path': {
-      const get = pathGetter(expr.segments);
+      const get = expr.casts ? castPathGetter(expr.segments, expr.casts) : pathGetter(expr.segments);
       const { edm, members } = hint;
       const index = expr.variable === undefined ? -1 : variables.lastIndexOf(expr.variable);
       if (index < 0) return edm === 'Edm.DateTimeOffset' || members ? (it) => comparableValue(get(it), edm, members) : (it) => get(it);
-      if (expr.segments.length === 0) return (_it, vars) => comparableValue(vars[index], edm, members);
+      if (expr.segments.length === 0 && !expr.casts) return (_it, vars) => comparableValue(vars[index], edm, members);
       return (_it, vars) => comparableValue(get(vars[index]), edm, members);
     }
     case 'compare': {
@@ -179,6 +181,12 @@ function compile(expr: Expr, variables: readonly string[], unit: Unit, hint: Exp
       return compileMembership(expr.operand, expr.values, variables, unit);
     case 'call':
       return expr.fn === 'tolower' || expr.fn === 'toupper' ? compileCasing(expr, variables, unit) : compileStringTest(expr, variables, unit);
+    case 'isof': {
+      const passes = compileTypeTest(expr.test);
+      if (!expr.operand) return (it) => passes(it);
+      const read = compile(expr.operand, variables, unit, { edm: expr.test.type, collection: false });
+      return (it, vars) => passes(read(it, vars));
+    }
     case 'lambda': {
       const collection = compile(expr.collection, variables, unit, { edm: 'collection', collection: true });
       const inner = expr.variable === undefined ? [...variables] : [...variables, expr.variable];
@@ -203,10 +211,26 @@ export function compileFilter(expr: Expr, meter: WorkMeter = { units: 0 }): (ent
   return (entity) => run(entity, []) === true;
 }
 
-/** `$select`: the key and the selected properties, in declared order. */
-export function projectEntity(entity: Entity, select: readonly string[] | undefined): Entity {
+/**
+ * `$select`: the key, the type the entity records (its payload is written as that type) and the selected
+ * properties, in declared order; an item with a type cast only for entities of that type.
+ */
+export function projectEntity(entity: Entity, select: readonly SelectItem[] | undefined): Entity {
   if (!select) return entity;
+  const wanted = selectedProperties(entity, select);
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(entity)) if (name === 'id' || select.includes(name)) setOwn(out, name, value);
+  for (const [name, value] of Object.entries(entity)) if (name === 'id' || name === RECORDED_TYPE || wanted.has(name)) setOwn(out, name, value);
   return out as Entity;
+}
+
+/** The names a `$select` without type casts keeps, worked out once per query (a page projects every entity with it). */
+const uncastSelections = new WeakMap<readonly SelectItem[], ReadonlySet<string>>();
+
+/** The properties `select` keeps of this entity: its items without a cast, and those whose cast the entity passes. */
+function selectedProperties(entity: Entity, select: readonly SelectItem[]): ReadonlySet<string> {
+  let names = uncastSelections.get(select);
+  if (names) return names;
+  if (select.some((item) => item.cast)) return new Set(select.filter((item) => !item.cast || compileTypeTest(item.cast)(entity)).map((item) => item.property));
+  uncastSelections.set(select, (names = new Set(select.map((item) => item.property))));
+  return names;
 }

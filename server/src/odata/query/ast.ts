@@ -24,12 +24,34 @@ export interface LiteralExpr {
   value: string | number | boolean | null;
 }
 
+/**
+ * Whether a structured value is of a type or of one derived from it, resolved against the model when parsed:
+ * the evaluator only compares the type a value records. @see OData URL Conventions §5.1.1.11.4 (isof)
+ */
+export interface TypeTest {
+  /** The qualified name of the type tested for. */
+  type: string;
+  /** Whether a value that records no type of its own (one of the type declared for it) passes. */
+  declared: boolean;
+  /** The recorded types that pass: the type and every type derived from it. */
+  recorded: readonly string[];
+}
+
+/** A type-cast segment of a path (`microsoft.graph.x/name`): it stands before segment `at` (0: the start of the path). */
+export interface PathCast {
+  at: number;
+  test: TypeTest;
+}
+
 /** A property path from the current item (`vendorInformation/provider`) or from a lambda variable (`c/name`). */
 export interface PathExpr {
   kind: 'path';
   /** The lambda variable the path starts from, or undefined for the entity itself. */
   variable: string | undefined;
+  /** The property names along the path (type casts are in `casts`). */
   segments: string[];
+  /** Its type casts, in path order: a value not of the cast type reads as null (a collection keeps the items that are). */
+  casts?: readonly PathCast[];
   type: ExprType;
 }
 
@@ -42,6 +64,8 @@ export type Expr =
   | { kind: 'not'; operand: Expr; type: ExprType }
   | { kind: 'in'; operand: Expr; values: LiteralExpr[]; type: ExprType }
   | { kind: 'call'; fn: FilterFunction; args: Expr[]; type: ExprType }
+  /** `isof('T')` (of the current item) or `isof(path, 'T')`. */
+  | { kind: 'isof'; operand: PathExpr | undefined; test: TypeTest; type: ExprType }
   | { kind: 'lambda'; op: 'any' | 'all'; collection: PathExpr; variable: string | undefined; predicate: Expr | undefined; type: ExprType };
 
 /** One `$orderby` key. */
@@ -51,13 +75,23 @@ export interface OrderKey {
   type: ExprType;
 }
 
+/** One `$select` item: a property, of every entity or (after a type cast) of the entities of that type. */
+export interface SelectItem {
+  /** As the context URL lists it: `name` or `microsoft.graph.x/name`. */
+  text: string;
+  property: string;
+  cast: TypeTest | undefined;
+}
+
 /** The system query options of a collection request, parsed and checked against the entity type. */
 export interface CollectionQuery {
+  /** The type cast of the collection's URL (`/{set}/microsoft.graph.x`): only its entities are in the result. */
+  cast?: TypeTest;
   filter: { text: string; expr: Expr } | undefined;
   search: { text: string; term: string } | undefined;
   orderby: OrderKey[];
   orderbyText: string | undefined;
-  select: string[] | undefined;
+  select: SelectItem[] | undefined;
   top: number | undefined;
   skip: number | undefined;
   count: boolean;

@@ -21,11 +21,12 @@ function message(run: () => unknown): string {
 describe('QueryCursors', () => {
   test('a token names its snapshot and offset only: short, whatever the query was', () => {
     const cursors = new QueryCursors(() => NOW);
-    const name = cursors.remember({ ids: ids(5000), select: ['address', 'tags'], count: 5000 });
+    const select = ['address', 'tags'].map((p) => ({ text: p, property: p, cast: undefined }));
+    const name = cursors.remember({ ids: ids(5000), select, count: 5000 });
     const token = cursors.encode({ snapshot: name, offset: 4900, issued });
     expect(token.length).toBeLessThan(200);
     expect(cursors.decode(token)).toEqual({ snapshot: name, offset: 4900, issued });
-    expect(cursors.snapshotOf(cursors.decode(token))).toMatchObject({ select: ['address', 'tags'], count: 5000 });
+    expect(cursors.snapshotOf(cursors.decode(token))).toMatchObject({ select, count: 5000 });
   });
 
   test('the defaults bound snapshots by number and by ids held in all', () => {

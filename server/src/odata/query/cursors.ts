@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GraphError } from '../../graph/errors';
+import type { SelectItem } from './ast';
 import { CURSOR_TTL_SECONDS, MAX_SNAPSHOT_IDS, MAX_SNAPSHOTS } from './limits';
 
 /** A result being paged through, kept server-side: its ordered ids and what every page of it needs. */
@@ -7,7 +8,7 @@ export interface Snapshot {
   /** The ids of the result, after `$skip` and within `$top`, in `$orderby` order. */
   ids: readonly string[];
   /** The `$select` of the query. */
-  select: string[] | undefined;
+  select: SelectItem[] | undefined;
   /** `@odata.count` (the number that matched when the walk started), when the query asked for it. */
   count: number | undefined;
 }

@@ -8,6 +8,7 @@ import { CONTENDED_FIRST_SLICE_MS, EVALUATION_BUDGET_MS, EVALUATION_DEADLINE_MS,
 import type { EvaluationScheduler } from './scheduler';
 import { EVALUATION_SCHEDULER } from './scheduler';
 import { compileSearch } from './search';
+import { compileTypeTest } from './type-tests';
 
 export { budgetExceeded, clientGone } from './evaluation-errors';
 
@@ -175,7 +176,7 @@ export function scanEntities(entities: Iterable<Entity>, visit: (entity: Entity)
   });
 }
 
-/** Calls `onMatch` for each entity that passes `$filter` and `$search`, in store order, cooperatively. */
+/** Calls `onMatch` for each entity that passes the URL's type cast, `$filter` and `$search`, in store order, cooperatively. */
 export function scanMatching(
   entities: Iterable<Entity>,
   query: CollectionQuery,
@@ -187,7 +188,9 @@ export function scanMatching(
   const meter: WorkMeter = { units: 0 };
   const filter = query.filter ? compileFilter(query.filter.expr, meter) : undefined;
   const search = query.search ? compileSearch(query.search.term, type, model, meter) : undefined;
-  const test = filter && search ? (e: Entity) => filter(e) && search(e) : (filter ?? search);
+  const options = filter && search ? (e: Entity) => filter(e) && search(e) : (filter ?? search);
+  const cast = query.cast ? compileTypeTest(query.cast) : undefined;
+  const test = cast && options ? (e: Entity) => cast(e) && options(e) : (cast ?? options);
   const visit = test
     ? (e: Entity) => {
         if (test(e)) onMatch(e);
@@ -196,9 +199,9 @@ export function scanMatching(
   return scanEntities(entities, visit, clock, meter);
 }
 
-/** The entities that pass `$filter` and `$search`, in store order (without either, a plain copy). */
+/** The entities that pass the type cast, `$filter` and `$search`, in store order (without any, a plain copy). */
 export function matchingEntities(entities: Iterable<Entity>, query: CollectionQuery, type: StructuredTypeModel, model: GraphModel, clock: EvaluationClock): MaybePromise<Entity[]> {
-  if (!query.filter && !query.search) return [...entities];
+  if (!query.filter && !query.search && !query.cast) return [...entities];
   const out: Entity[] = [];
   return andThen(
     scanMatching(entities, query, type, model, clock, (e) => out.push(e)),

@@ -1,7 +1,7 @@
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
 import type { Entity, EntityCollection } from '../../store/store';
 import { projectEntity } from './apply';
-import type { CollectionQuery } from './ast';
+import type { CollectionQuery, SelectItem } from './ast';
 import type { QueryCursors } from './cursors';
 import type { EvaluationControl, MaybePromise } from './evaluate';
 import { andThen, EvaluationClock, evaluationControl, matchingEntities, scanMatching } from './evaluate';
@@ -19,7 +19,7 @@ export interface QueryPage {
   count: number | undefined;
   /** The `$skiptoken` of the next page, when there is one. */
   nextToken: string | undefined;
-  /** The `$select` in force (for the context URL). */
+  /** The `$select` in force, as the context URL lists it. */
   select: string[] | undefined;
 }
 
@@ -33,6 +33,11 @@ export interface QueryContext {
   now: () => Date;
   /** The evaluation budget, slice and abort signal (defaults: limits.ts, no signal). */
   evaluation?: Partial<EvaluationControl>;
+}
+
+/** The `$select` items as the context URL lists them. */
+export function selectList(select: readonly SelectItem[] | undefined): string[] | undefined {
+  return select?.map((item) => item.text);
 }
 
 function issuedNow(ctx: QueryContext): number {
@@ -67,12 +72,12 @@ function firstPage(ctx: QueryContext, query: CollectionQuery, matching: Entity[]
   const count = query.count ? matching.length : undefined;
   return andThen(firstInOrder(matching, query.orderby, skip + want, clock), (ordered) => {
     const rows = ordered.slice(skip);
-    if (want <= ctx.pageSize) return { entities: rows.map((e) => projectEntity(e, query.select)), count, nextToken: undefined, select: query.select };
+    if (want <= ctx.pageSize) return { entities: rows.map((e) => projectEntity(e, query.select)), count, nextToken: undefined, select: selectList(query.select) };
     const ids = rows.map((e) => e.id);
     const snapshot = ctx.cursors.remember({ ids, select: query.select, count });
     const page = pageOf(ctx, ids, 0, ctx.pageSize);
     const nextToken = ctx.cursors.encode({ snapshot, offset: ctx.pageSize, issued: issuedNow(ctx) });
-    return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken, select: query.select };
+    return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken, select: selectList(query.select) };
   });
 }
 
@@ -81,7 +86,7 @@ function firstPage(ctx: QueryContext, query: CollectionQuery, matching: Entity[]
  * order, without copying the whole collection (the common `?$top=N` of a list view).
  */
 function firstPageInStoreOrder(ctx: QueryContext, query: CollectionQuery): QueryPage | undefined {
-  if (query.filter || query.search || query.orderby.length > 0) return undefined;
+  if (query.filter || query.search || query.cast || query.orderby.length > 0) return undefined;
   const total = ctx.collection.count();
   const skip = query.skip ?? 0;
   const want = Math.max(0, Math.min(query.top ?? Infinity, total - skip));
@@ -92,7 +97,7 @@ function firstPageInStoreOrder(ctx: QueryContext, query: CollectionQuery): Query
     if (entities.length >= want) break;
     if (index++ >= skip) entities.push(projectEntity(e, query.select));
   }
-  return { entities, count: query.count ? total : undefined, nextToken: undefined, select: query.select };
+  return { entities, count: query.count ? total : undefined, nextToken: undefined, select: selectList(query.select) };
 }
 
 function continueQuery(ctx: QueryContext, token: string): QueryPage {
@@ -101,12 +106,12 @@ function continueQuery(ctx: QueryContext, token: string): QueryPage {
   const page = pageOf(ctx, ids, state.offset, ctx.pageSize);
   const next = state.offset + ctx.pageSize;
   const nextToken = next < ids.length ? ctx.cursors.encode({ snapshot: state.snapshot, offset: next, issued: issuedNow(ctx) }) : undefined;
-  return { entities: page.map((e) => projectEntity(e, select)), count, nextToken, select };
+  return { entities: page.map((e) => projectEntity(e, select)), count, nextToken, select: selectList(select) };
 }
 
 /** `/$count` with `$filter`/`$search`: the number of matching entities, counted cooperatively. */
 export function countMatching(ctx: QueryContext, query: CollectionQuery): MaybePromise<number> {
-  if (!query.filter && !query.search) return ctx.collection.count();
+  if (!query.filter && !query.search && !query.cast) return ctx.collection.count();
   let n = 0;
   const scan = scanMatching(ctx.collection.values(), query, ctx.type, ctx.model, new EvaluationClock(evaluationControl(ctx.evaluation)), () => n++);
   return andThen(scan, () => n);

@@ -62,6 +62,10 @@ describe('the validation limits of ASP.NET OData', () => {
     ['tags/any()', 3],
     [`countHits in (${Array.from({ length: 500 }, (_, i) => i).join(',')})`, 4],
     ["ipReferenceData/any(r: r/city in ('a', 'b', 'c'))", 7],
+    // A type-cast segment counts as a path segment; isof is the call, the value it tests ($it) and the type-name constant.
+    ['microsoft.graph.ipSecurityProfile/countHits eq 1', 5],
+    ["isof('microsoft.graph.ipSecurityProfile')", 3],
+    ["ipCategories/any(c: isof(c, 'microsoft.graph.ipCategory'))", 6],
   ])('%s counts %i nodes: padded to exactly 100 it passes, to 101 it is a 400', (p, nodes) => {
     expect(() => parseFilter(padded(p, nodes, MAX_NODE_COUNT), PROFILE, MODEL)).not.toThrow();
     const err = filterError(padded(p, nodes, MAX_NODE_COUNT + 1));

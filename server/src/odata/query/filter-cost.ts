@@ -30,8 +30,8 @@ export function checkFilterCost(expr: Expr): void {
     nodes += n;
     if (nodes > MAX_NODE_COUNT) throw nodeCountError();
   };
-  // A path costs one node per property segment plus one for the range variable it starts from.
-  const path = (p: PathExpr) => count(p.segments.length + 1);
+  // A path costs one node per property segment and per type-cast segment, plus one for the range variable it starts from.
+  const path = (p: PathExpr) => count(p.segments.length + (p.casts?.length ?? 0) + 1);
   const visit = (e: Expr, lambdas: number): void => {
     switch (e.kind) {
       case 'literal':
@@ -55,6 +55,12 @@ export function checkFilterCost(expr: Expr): void {
         count();
         for (const a of e.args) visit(a, lambdas);
         return;
+      case 'isof':
+        // The call, the value it tests (the range variable `$it` when none is written) and the type-name constant.
+        count();
+        if (e.operand) path(e.operand);
+        else count();
+        return count();
       case 'lambda':
         count();
         if (lambdas >= MAX_ANY_ALL_DEPTH) throw anyAllNestingError();

@@ -1,3 +1,5 @@
+import { CEILING, derivedSchemaDir, MOTION, MOUNT, SENSOR, THERMAL, VIRTUAL, WALL } from '../../../test/derived-schemas';
+import { loadGraphDefinition } from '../../graph/registry';
 import type { Expr } from './ast';
 import { parseFilter } from './filter-parser';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './limits';
@@ -8,8 +10,12 @@ function show(e: Expr): string {
   switch (e.kind) {
     case 'literal':
       return e.type.edm === 'Edm.String' ? `'${String(e.value)}'` : `${String(e.value)}:${e.type.edm.replace('Edm.', '')}`;
-    case 'path':
-      return [e.variable ?? '$it', ...e.segments].join('/');
+    case 'path': {
+      // A type cast shows as its qualified name, in its place along the path.
+      const parts = [e.variable ?? '$it', ...e.segments];
+      for (const c of [...(e.casts ?? [])].reverse()) parts.splice(c.at + 1, 0, c.test.type);
+      return parts.join('/');
+    }
     case 'compare':
       return `(${show(e.left)} ${e.op} ${show(e.right)})`;
     case 'and':
@@ -23,6 +29,8 @@ function show(e: Expr): string {
       return `${e.fn}(${e.args.map(show).join(',')})`;
     case 'lambda':
       return `${show(e.collection)}/${e.op}(${e.variable ?? ''}${e.predicate ? ': ' + show(e.predicate) : ''})`;
+    case 'isof':
+      return `isof(${e.operand ? show(e.operand) : '$it'},${e.test.type})`;
   }
 }
 
@@ -100,5 +108,68 @@ describe('parseFilter', () => {
     expect(error(`${'('.repeat(500)}countHits eq 1${')'.repeat(500)}`)).toContain(`nested deeper than ${MAX_FILTER_DEPTH} levels`);
     expect(error(`${'not '.repeat(40)}countHits eq 1`)).toContain('nested deeper');
     expect(parse(`${'('.repeat(10)}countHits eq 1${')'.repeat(10)}`)).toBe('($it/countHits eq 1:Int32)');
+  });
+});
+
+describe('parseFilter: derived types (isof and type casts)', () => {
+  const { model } = loadGraphDefinition([derivedSchemaDir()]);
+  const sensor = model.resolveType(SENSOR)!;
+  const parseSensors = (text: string) => show(parseFilter(text, sensor, model));
+  const sensorsError = (text: string) => {
+    try {
+      parseFilter(text, sensor, model);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error(`parsed: ${text}`);
+  };
+
+  test.each([
+    [`isof('${THERMAL}')`, `isof($it,${THERMAL})`],
+    [`isof(${THERMAL})`, `isof($it,${THERMAL})`],
+    [`ISOF('microsoft.graph.THERMALSENSOR')`, `isof($it,${THERMAL})`],
+    [`not isof('${THERMAL}') or isof('${MOTION}')`, `(not isof($it,${THERMAL}) or isof($it,${MOTION}))`],
+    [`${THERMAL}/maxCelsius gt 5`, `($it/${THERMAL}/maxCelsius gt 5:Int32)`],
+    [`${MOTION}/zones/any(z: z eq 'a')`, `$it/${MOTION}/zones/any(z: (z eq 'a'))`],
+    [`${MOTION}/placement/${WALL}/heightCm eq 1`, `($it/${MOTION}/placement/${WALL}/heightCm eq 1:Int32)`],
+    [`${THERMAL}/mounts/${CEILING}/any(m: m/room eq 'a')`, `$it/${THERMAL}/mounts/${CEILING}/any(m: (m/room eq 'a'))`],
+    [`${THERMAL}/mounts/any(m: isof(m, '${WALL}') and m/${WALL}/heightCm gt 2)`, `$it/${THERMAL}/mounts/any(m: (isof(m,${WALL}) and (m/${WALL}/heightCm gt 2:Int32)))`],
+    [`isof(${MOTION}/placement, ${CEILING})`, `isof($it/${MOTION}/placement,${CEILING})`],
+  ])('%s', (text, ast) => {
+    expect(parseSensors(text)).toBe(ast);
+  });
+
+  test('a type test knows which recorded types pass, and whether a value that records none (of the declared type) does', () => {
+    const isof = (text: string) => {
+      const e = parseFilter(text, sensor, model);
+      if (e.kind !== 'isof') throw new Error(e.kind);
+      return e.test;
+    };
+    expect(isof(`isof('${THERMAL}')`)).toEqual({ type: THERMAL, declared: false, recorded: [THERMAL] });
+    expect(isof(`isof('${SENSOR}')`)).toMatchObject({ type: SENSOR, declared: true });
+    expect(isof(`isof('${SENSOR}')`).recorded).toEqual(expect.arrayContaining([SENSOR, THERMAL, MOTION, VIRTUAL]));
+    const cast = parseFilter(`${MOTION}/placement/${WALL}/heightCm eq 1`, sensor, model);
+    expect(cast.kind === 'compare' && cast.left.kind === 'path' ? cast.left.casts : undefined).toEqual([
+      { at: 0, test: { type: MOTION, declared: false, recorded: [MOTION] } },
+      { at: 1, test: { type: WALL, declared: false, recorded: [WALL] } },
+    ]);
+  });
+
+  test.each([
+    ['maxCelsius gt 1', `Could not find a property named 'maxCelsius' on type '${SENSOR}'.`],
+    [`${THERMAL}/zones/any()`, `Could not find a property named 'zones' on type '${THERMAL}'.`],
+    [`${WALL}/heightCm eq 1`, `Encountered invalid type cast. '${WALL}' is not assignable from '${SENSOR}'`],
+    [`${THERMAL}/mounts/${SENSOR}/any()`, `Encountered invalid type cast. '${SENSOR}' is not assignable from '${MOUNT}'`],
+    [`microsoft.graph.nothing/a eq 1`, "The type 'microsoft.graph.nothing' is not defined in the model"],
+    [`${THERMAL}/mounts/${WALL}/heightCm eq 1`, `The type cast '${WALL}' of the collection 'mounts' can only end the path`],
+    [`displayName/${THERMAL} eq null`, `The type cast '${THERMAL}' applies to an entity or a complex value; 'displayName' is Edm.String`],
+    [`isof(displayName, '${THERMAL}')`, "The function 'isof' tests an entity or a single complex value, found Edm.String"],
+    [`isof(${THERMAL}/mounts, '${WALL}')`, `found Collection(${MOUNT})`],
+    ['isof()', "expected a literal, a property path, a function or (, found ')'"],
+    [`isof('${THERMAL}', 'x')`, "The function 'isof' tests an entity or a single complex value, found Edm.String"],
+    [`isof('${THERMAL}' 'x')`, "expected ')', found the string 'x'"],
+    [`isof('${THERMAL}') eq 1`, "Found operand types 'Edm.Boolean' and 'Edm.Int32'"],
+  ])('%j is refused: %s', (text, message) => {
+    expect(sensorsError(text)).toContain(message);
   });
 });

@@ -6,6 +6,9 @@ import type { Token } from './lexer';
 import { describeToken, syntaxError, tokenize } from './lexer';
 import { checkFilterCost } from './filter-cost';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './limits';
+import type { ResolvedPath } from './property-path';
+import { isQualifiedName, resolvePropertyPath, showType } from './property-path';
+import { queryType, typeTestFor } from './type-tests';
 
 const OPERATOR_KIND: Record<ComparisonOperator, string> = { eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual' };
 const NUMERIC = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double', 'Edm.Single']);
@@ -23,10 +26,6 @@ function comparableClass(t: ExprType): string | undefined {
   return undefined;
 }
 
-function showType(t: ExprType): string {
-  return t.collection ? `Collection(${t.edm})` : t.edm;
-}
-
 /** True when a value of `a` can be compared with one of `b` (null compares with any scalar). */
 export function comparable(a: ExprType, b: ExprType): boolean {
   const [ca, cb] = [comparableClass(a), comparableClass(b)];
@@ -40,37 +39,6 @@ function assertEnumMember(type: ExprType, other: Expr): void {
   if (!type.members.includes(other.value)) {
     throw new GraphError('BadRequest', `The string '${other.value}' is not a valid enumeration type constant of ${type.edm}; its members are ${type.members.join(', ')}.`);
   }
-}
-
-/** Graph's message for a property the type does not declare. */
-export function unknownProperty(name: string, type: string): GraphError {
-  return new GraphError('BadRequest', `Could not find a property named '${name}' on type '${type}'.`);
-}
-
-/** Resolves a property name case-insensitively (exact spelling first), as Graph's URL parser does. */
-export function findProperty(type: StructuredTypeModel, name: string) {
-  return type.property(name) ?? type.properties.find((p) => p.name.toLowerCase() === name.toLowerCase());
-}
-
-/** Resolves `a/b/c` from a structured type; every segment but the last must be a single complex value. */
-export function resolvePropertyPath(segments: readonly string[], start: StructuredTypeModel, model: GraphModel): { names: string[]; type: ExprType } {
-  let current = start;
-  const names: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i] ?? '';
-    const prop = findProperty(current, segment);
-    if (!prop) throw unknownProperty(segment, current.name);
-    names.push(prop.name);
-    const members = model.resolveEnum(prop.type)?.members;
-    const type: ExprType = members ? { edm: prop.type, collection: prop.collection, members } : { edm: prop.type, collection: prop.collection };
-    if (i === segments.length - 1) return { names, type };
-    const next = prop.complex ? model.resolveType(prop.type) : undefined;
-    if (!next || prop.collection) {
-      throw new GraphError('BadRequest', `The parent value for a property access of a property '${segments[i + 1] ?? ''}' is not a single complex value: '${prop.name}' is ${showType(type)}. Use any() or all() over collections.`);
-    }
-    current = next;
-  }
-  throw new Error('empty property path');
 }
 
 interface Scope {
@@ -225,7 +193,35 @@ class FilterParser {
     if (t.kind !== 'word') this.fail('a literal, a property path, a function or (');
     const fn = (FILTER_FUNCTIONS as readonly string[]).find((f) => f === t.value.toLowerCase());
     if (fn && this.isPunct('(', 1)) return this.parseCall(fn as FilterFunction, inner);
+    if (t.value.toLowerCase() === 'isof' && this.isPunct('(', 1)) return this.parseIsOf(inner);
     return this.parsePath(inner);
+  }
+
+  /** A type name argument: a quoted (`'microsoft.graph.x'`) or bare qualified name. */
+  private isTypeName(offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'string' || (t.kind === 'word' && isQualifiedName(t.value));
+  }
+
+  /** `isof('T')` tests the current item, `isof(path, 'T')` a complex value. @see OData URL Conventions §5.1.1.11.4 */
+  private parseIsOf(depth: number): Expr {
+    const name = this.next();
+    this.expectPunct('(');
+    let operand: PathExpr | undefined;
+    // A type name first, not followed by `,` (or `/`, a cast path), is the only argument: the current item is tested.
+    if (!this.isTypeName() || this.isPunct(',', 1) || this.isPunct('/', 1)) {
+      const e = this.parseOr(depth);
+      if (e.kind !== 'path' || e.type.collection || !this.model.resolveType(e.type.edm)) {
+        throw new GraphError('BadRequest', `The function 'isof' tests an entity or a single complex value, found ${showType(e.type)} (position ${name.pos}); write isof('microsoft.graph.x') for the current item.`);
+      }
+      operand = e;
+      this.expectPunct(',');
+    }
+    if (!this.isTypeName()) this.fail("a qualified type name, such as 'microsoft.graph.x'");
+    const typeName = String((this.next() as { value: string }).value);
+    this.expectPunct(')');
+    const declared = operand ? this.model.resolveType(operand.type.edm)! : this.type;
+    return { kind: 'isof', operand, test: typeTestFor(queryType(typeName, this.model), declared, this.model), type: BOOLEAN };
   }
 
   private parseCall(fn: FilterFunction, depth: number): Expr {
@@ -264,11 +260,9 @@ class FilterParser {
       if (rest.length === 0) return { kind: 'path', variable: head, segments: [], type: scope.type };
       const itemType = this.model.resolveType(scope.type.edm);
       if (!itemType) throw new GraphError('BadRequest', `The lambda variable '${head}' is a ${scope.type.edm} value; it has no property '${rest[0] ?? ''}'.`);
-      const { names, type } = resolvePropertyPath(rest, itemType, this.model);
-      return { kind: 'path', variable: head, segments: names, type };
+      return pathExpr(head, resolvePropertyPath(rest, itemType, this.model));
     }
-    const { names, type } = resolvePropertyPath(segments, this.type, this.model);
-    return { kind: 'path', variable: undefined, segments: names, type };
+    return pathExpr(undefined, resolvePropertyPath(segments, this.type, this.model));
   }
 
   private parseLambda(collection: PathExpr, depth: number): Expr {
@@ -291,6 +285,12 @@ class FilterParser {
     this.expectPunct(')');
     return { kind: 'lambda', op, collection, variable: variable.value, predicate, type: BOOLEAN };
   }
+}
+
+/** A path expression; `casts` only when it has any (most paths have none). */
+function pathExpr(variable: string | undefined, resolved: ResolvedPath): PathExpr {
+  const { names, type, casts } = resolved;
+  return casts.length > 0 ? { kind: 'path', variable, segments: names, casts, type } : { kind: 'path', variable, segments: names, type };
 }
 
 /**

@@ -11,7 +11,8 @@ export type Token =
 
 const DATETIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/iy;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** A name, or a namespace-qualified one (`microsoft.graph.x`, a type in a cast or isof). */
+const WORD = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/y;
 
 /** Builds the 400 for a syntax error, with the position and what was expected. */
 export function syntaxError(option: string, text: string, pos: number, expected: string, found: string): GraphError {

@@ -47,7 +47,7 @@ export function pathEqualsLiteral(term: Expr): { path: PathExpr; literal: Litera
   return undefined;
 }
 
-/** Identifies a path for grouping: the variable it starts from, its segments and its type. */
+/** Identifies a path for grouping: the variable it starts from, its segments, its type casts and its type. */
 export function pathKey(path: PathExpr): string {
-  return JSON.stringify([path.variable ?? null, path.segments, path.type.edm]);
+  return JSON.stringify([path.variable ?? null, path.segments, (path.casts ?? []).map((c) => [c.at, c.test.type]), path.type.edm]);
 }

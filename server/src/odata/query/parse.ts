@@ -1,8 +1,10 @@
 import { GraphError } from '../../graph/errors';
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
-import type { CollectionQuery, OrderKey } from './ast';
-import { findProperty, parseFilter, resolvePropertyPath, unknownProperty } from './filter-parser';
+import type { CollectionQuery, OrderKey, SelectItem } from './ast';
+import { parseFilter } from './filter-parser';
+import { findProperty, isQualifiedName, resolvePropertyPath, unknownProperty } from './property-path';
 import { MAX_ORDERBY_CLAUSES } from './limits';
+import { castTarget, typeTestFor } from './type-tests';
 
 /** The system query options mockgraph understands. @see OData URL Conventions §5 */
 export const QUERY_OPTIONS = ['filter', 'select', 'orderby', 'top', 'skip', 'count', 'search', 'skiptoken', 'expand', 'format'] as const;
@@ -40,17 +42,33 @@ function nonNegativeInteger(name: string, value: string): number {
   return Number(value.trim());
 }
 
-/** `$select=a,b`: top-level property names (case-insensitive), `*` for all. */
-export function parseSelect(text: string, type: StructuredTypeModel): string[] | undefined {
+/**
+ * `$select=a,b`: top-level property names (case-insensitive), `*` for all. A property of a derived type is
+ * selected with its type cast, `microsoft.graph.x/name` (then only for entities of that type); a plain name must
+ * be a property of the collection's type, as OData's rule is. @see OData URL Conventions §5.1.3
+ */
+export function parseSelect(text: string, type: StructuredTypeModel, model: GraphModel): SelectItem[] | undefined {
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new GraphError('BadRequest', `Invalid $select '${text}': expected a comma-separated list of property names.`);
   if (items.includes('*')) return undefined;
   return items.map((item) => {
-    if (item.includes('/')) throw new GraphError('BadRequest', `Invalid $select item '${item}': only top-level properties can be selected.`);
-    const prop = findProperty(type, item);
-    if (!prop) throw unknownProperty(item, type.name);
-    return prop.name;
+    const parts = item.split('/');
+    const cast = parts.length === 2 && isQualifiedName(parts[0] ?? '') ? castTarget(parts[0] ?? '', type, model) : undefined;
+    const name = cast ? (parts[1] ?? '') : item;
+    if (name.includes('/')) throw new GraphError('BadRequest', `Invalid $select item '${item}': only top-level properties can be selected (of a derived type: microsoft.graph.x/name).`);
+    const prop = findProperty(cast ?? type, name);
+    if (!prop) throw selectNotFound(name, cast ?? type, model);
+    return cast ? { text: `${cast.name}/${prop.name}`, property: prop.name, cast: typeTestFor(cast, type, model) } : { text: prop.name, property: prop.name, cast: undefined };
   });
+}
+
+/** Graph's 400 for an unknown property; when derived types declare it, the message shows how to select it. */
+function selectNotFound(name: string, type: StructuredTypeModel, model: GraphModel): GraphError {
+  const owners = model.types.filter((t) => t !== type && model.derivesFrom(t.name, type.name) && findProperty(t, name));
+  const declaring = owners.filter((t) => !owners.some((o) => o !== t && model.derivesFrom(t.name, o.name)));
+  if (declaring.length === 0) return unknownProperty(name, type.name);
+  const base = unknownProperty(name, type.name).message;
+  return new GraphError('BadRequest', `${base} It is a property of the derived type${declaring.length > 1 ? 's' : ''} ${declaring.map((t) => t.name).join(', ')}: select it with its type cast, e.g. $select=${declaring[0]?.name ?? ''}/${name}.`);
 }
 
 /** `$orderby=a/b desc, c`: property paths to single primitive values. */
@@ -82,8 +100,13 @@ export function parseSearch(text: string): string {
   return term;
 }
 
-/** Parses the query options a request may carry, for the kind of resource it addresses. */
-export function parseCollectionQuery(options: ReadonlyMap<QueryOptionName, string>, target: QueryTarget, type: StructuredTypeModel, model: GraphModel): CollectionQuery {
+/**
+ * Parses the query options a request may carry, for the kind of resource it addresses. With `cast` (a URL's
+ * type-cast segment, `/{set}/microsoft.graph.x`), the options address that derived type and only its entities
+ * are in the result.
+ */
+export function parseCollectionQuery(options: ReadonlyMap<QueryOptionName, string>, target: QueryTarget, declared: StructuredTypeModel, model: GraphModel, cast?: StructuredTypeModel): CollectionQuery {
+  const type = cast ?? declared;
   for (const name of options.keys()) {
     if (name === 'expand') throw new GraphError('BadRequest', `The query option '$expand' is not supported: ${type.name} has no navigation properties.`);
     if (name === 'format') throw new GraphError('BadRequest', "The query option '$format' is not supported; use the Accept header.");
@@ -103,11 +126,12 @@ export function parseCollectionQuery(options: ReadonlyMap<QueryOptionName, strin
   const countText = get('count');
   if (countText !== undefined && !/^(true|false)$/i.test(countText.trim())) throw new GraphError('BadRequest', `Invalid value '${countText}' for the $count query option: expected true or false.`);
   return {
+    ...(cast ? { cast: typeTestFor(cast, declared, model) } : {}),
     filter: filterText === undefined ? undefined : { text: filterText, expr: parseFilter(filterText, type, model) },
     search: searchText === undefined ? undefined : { text: searchText, term: parseSearch(searchText) },
     orderby: orderbyText === undefined ? [] : parseOrderBy(orderbyText, type, model),
     orderbyText,
-    select: selectText === undefined ? undefined : parseSelect(selectText, type),
+    select: selectText === undefined ? undefined : parseSelect(selectText, type, model),
     top: get('top') === undefined ? undefined : nonNegativeInteger('top', get('top') ?? ''),
     skip: get('skip') === undefined ? undefined : nonNegativeInteger('skip', get('skip') ?? ''),
     count: countText !== undefined && countText.trim().toLowerCase() === 'true',

@@ -1,3 +1,4 @@
+import { recordedTypeOf } from '../../graph/derived-types';
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
 import type { Entity } from '../../store/store';
 import type { WorkMeter } from './apply';
@@ -30,21 +31,26 @@ function stringsAt(value: Value, path: ReadonlyArray<string | null>, out: string
 }
 
 /**
- * `$search`: true when the term occurs, case-insensitively, in any declared Edm.String value of the entity,
- * at any depth (collections and complex values included); the key, date-times, numbers and dynamic properties
- * are not searched. The characters it reads are added to `meter`, so a scan looks at its clock after an
+ * `$search`: true when the term occurs, case-insensitively, in any declared Edm.String value of the entity (of
+ * its own type, a derived one included), at any depth (collections and complex values, as their declared
+ * types); the key, date-times, numbers and dynamic properties are not searched. The characters it reads are added to `meter`, so a scan looks at its clock after an
  * entity of long strings.
  */
 export function compileSearch(term: string, type: StructuredTypeModel, model: GraphModel, meter: WorkMeter = { units: 0 }): (entity: Entity) => boolean {
   const needle = term.toLowerCase();
-  const paths = stringPaths(type, model);
+  const byType = new Map<string, Array<Array<string | null>>>();
+  const pathsOf = (own: StructuredTypeModel) => {
+    let paths = byType.get(own.name);
+    if (!paths) byType.set(own.name, (paths = stringPaths(own, model)));
+    return paths;
+  };
   const matches = (s: string) => {
     meter.units += s.length;
     return s.toLowerCase().includes(needle);
   };
   return (entity) => {
     const found: string[] = [];
-    for (const p of paths) {
+    for (const p of pathsOf(recordedTypeOf(entity, type, model))) {
       stringsAt(entity, p, found);
       if (found.some(matches)) return true;
       found.length = 0;
