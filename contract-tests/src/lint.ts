@@ -1,3 +1,4 @@
+import { findOperation } from '../../server/src/index';
 import type { GraphDefinition } from '../../server/src/index';
 import { withoutAnnotations } from './context';
 import type { DocPage } from './load';
@@ -171,8 +172,8 @@ function lintBodies(page: DocPage, graph: GraphDefinition, out: LintFinding[]): 
     const type = typeof annotated === 'string' ? graph.model.resolveType(annotated) : undefined;
     if (!type) continue;
     // An action's request body is its parameters, not a value of the type its response shows.
-    const last = pathOnly(normalizeExampleUrl(e.request.url)).split('/').pop()?.toLowerCase() ?? '';
-    const toOperation = graph.model.entitySets.some((set) => set.operations.some((op) => [op.name.toLowerCase(), `microsoft.graph.${op.name.toLowerCase()}`].includes(last)));
+    const last = pathOnly(normalizeExampleUrl(e.request.url)).split('/').pop() ?? '';
+    const toOperation = graph.model.entitySets.some((set) => findOperation(set, last) !== undefined);
     if (e.request.body !== undefined && (e.request.method === 'POST' || e.request.method === 'PATCH') && !toOperation) {
       for (const m of graph.validator.check(type.schemaId, withoutAnnotations(e.request.body))) out.push(at(page.file, e.requestLine, 'body-schema', `the request body of '${e.name}' fails ${type.name}: ${m}`));
     }

@@ -31,7 +31,8 @@ export interface ReplayOptions {
   token?: string;
 }
 
-const VERSION_ROOTS = ['beta', 'v1.0'];
+/** Graph's version roots, the first segment of every doc path. */
+export const VERSION_ROOTS: readonly string[] = ['beta', 'v1.0'];
 /** Headers the client library computes itself; the doc's values describe the doc's own bytes. */
 const COMPUTED_HEADERS = new Set(['content-length', 'host', 'transfer-encoding']);
 

@@ -1,9 +1,9 @@
-import { VALIDATION_PROFILES, entityExample, findEntitySet, generateEntities, loadGraphDefinition, requestSchemaId } from '../../server/src/index';
+import { VALIDATION_PROFILES, entityExample, findEntitySet, findOperation, generateEntities, loadGraphDefinition, requestSchemaId } from '../../server/src/index';
 import type { GraphDefinition } from '../../server/src/index';
 import type { DocPage } from './load';
 import { PLACEHOLDER, pathOnly, sameShape, withoutRef } from './paths';
 import type { HttpTarget, ReplayOptions } from './replay';
-import { normalizeExampleUrl } from './replay';
+import { normalizeExampleUrl, VERSION_ROOTS } from './replay';
 
 /** Why a case cannot be set up against this target; the case is reported as skipped with this reason, not failed. */
 export class SetupSkipped extends Error {}
@@ -28,7 +28,6 @@ export interface CreatedEntity {
   id: string;
 }
 
-const VERSION_ROOTS = new Set(['beta', 'v1.0']);
 /** mockgraph's admin API, which creates entities in any entity set. */
 const ADMIN_ENTITIES = '/_mockgraph/entities/';
 
@@ -53,7 +52,7 @@ function createBodyFor(page: DocPage, collection: string, options: SetupOptions)
 /** The entity-set path of a collection path: below the version root (`/beta/security/x` → `security/x`). */
 function setPathOf(collection: string): string {
   const segments = pathOnly(collection).split('/').filter((s) => s !== '');
-  return (VERSION_ROOTS.has((segments[0] ?? '').toLowerCase()) ? segments.slice(1) : segments).join('/');
+  return (VERSION_ROOTS.includes((segments[0] ?? '').toLowerCase()) ? segments.slice(1) : segments).join('/');
 }
 
 /** The entity a doc response shows (not a collection, not an error), as a create body: without its instance annotations. */
@@ -62,13 +61,17 @@ function shownEntity(shown: unknown): Record<string, unknown> | undefined {
   return Object.fromEntries(Object.entries(shown).filter(([k]) => !k.includes('@') || k === '@odata.type'));
 }
 
+/** The type's example over a generated entity: a valid value for every property, taken when a page's value is refused. */
+function validValues(graph: GraphDefinition, set: { path: string; entityType: string }): Record<string, unknown> {
+  return { ...generateEntities(graph, set.path, 1, 7)[0], ...entityExample(graph, set.entityType) };
+}
+
 /**
  * The shown entity with the values its schema refuses (Graph's placeholders such as `"tlpLevel": "tlpLevel-value"`)
  * taken from the type's example instead, so that the rest of what the page shows can still be created and matched.
  */
 function repairedEntity(graph: GraphDefinition, set: { path: string; entityType: string }, entity: Record<string, unknown>): Record<string, unknown> {
-  // The type's example over a generated entity: a valid value for every property a create contract requires.
-  const base: Record<string, unknown> = { ...generateEntities(graph, set.path, 1, 7)[0], ...entityExample(graph, set.entityType) };
+  const base = validValues(graph, set);
   // Checked against the type and its create contracts (read-only, required): the target's profile is not known here.
   const schemas = [graph.model.resolveType(set.entityType)?.schemaId, ...VALIDATION_PROFILES.map((p) => requestSchemaId(set.entityType, 'create', p))];
   // A property that may not be null is given the base's value when the page leaves it out: a server would answer null.
@@ -149,8 +152,7 @@ export async function assertServed(path: string, target: HttpTarget, options: Se
     const served = sets.find((s) => s.toLowerCase() === (set?.path ?? prefix).toLowerCase());
     if (!served) continue;
     const tail = segments.slice(n);
-    const operation = (name: string) => set?.operations.some((op) => [op.name, `microsoft.graph.${op.name}`].some((x) => x.toLowerCase() === decodeURIComponent(name).toLowerCase())) === true;
-    if (tail.length <= 1 || (tail.length === 2 && ((tail[1] ?? '').startsWith('$') || operation(tail[1] ?? '')))) return;
+    if (tail.length <= 1 || (tail.length === 2 && ((tail[1] ?? '').startsWith('$') || (set !== undefined && findOperation(set, tail[1] ?? '') !== undefined)))) return;
     throw new SetupSkipped(`not served: ${pathOnly(path)} goes below an entity of ${served} (a navigation property or a nested collection, '${tail[1] ?? ''}'), which mockgraph does not serve`);
   }
   throw new SetupSkipped(`not served: ${pathOnly(path)} is in none of the target's entity sets (${sets.join(', ')}); give its schemas with --schemas (the target serves them with mockgraph serve --schemas)`);
@@ -207,9 +209,8 @@ function adminAuth(options: SetupOptions): Record<string, string> {
 function literalEntityOf(path: string, options: SetupOptions): { collection: string; key: string } | undefined {
   const graph = options.graph ?? loadGraphDefinition();
   const parts = pathOnly(path).split('/');
-  const last = decodeURIComponent(parts[parts.length - 1] ?? '');
   const boundTo = findEntitySet(graph.model, setPathOf(parts.slice(0, -2).join('/')));
-  const onEntity = boundTo?.operations.some((op) => op.bindsTo === 'entity' && [op.name, `microsoft.graph.${op.name}`].includes(last)) === true;
+  const onEntity = boundTo !== undefined && findOperation(boundTo, parts[parts.length - 1] ?? '', 'entity') !== undefined;
   const keyed = onEntity ? parts.slice(0, -1) : parts;
   const segment = keyed.pop() ?? '';
   if (segment === '' || segment.startsWith('$') || segment.includes('(') || PLACEHOLDER.test(segment)) return undefined;
@@ -217,7 +218,7 @@ function literalEntityOf(path: string, options: SetupOptions): { collection: str
   const set = findEntitySet(graph.model, setPathOf(collection));
   const key = decodeURIComponent(segment);
   // A bound operation's segment (`…/tiIndicators/deleteTiIndicators`) is not a key.
-  if (!set || set.operations.some((op) => [op.name, `microsoft.graph.${op.name}`].includes(key))) return undefined;
+  if (!set || findOperation(set, segment) !== undefined) return undefined;
   return { collection, key };
 }
 
@@ -250,7 +251,7 @@ export async function ensureBodyEntities(path: string, body: unknown, shown: unk
   const collection = parts.join('/');
   const graph = options.graph ?? loadGraphDefinition();
   const set = findEntitySet(graph.model, setPathOf(collection));
-  if (!set || !set.operations.some((op) => op.bindsTo === 'collection' && [op.name, `microsoft.graph.${op.name}`].includes(decodeURIComponent(operation)))) return;
+  if (!set || !findOperation(set, operation, 'collection')) return;
   const keyName = graph.model.resolveType(set.entityType)?.key ?? 'id';
   const items = isObject(body) ? Object.values(body).find(Array.isArray) : undefined;
   const keys = (items ?? []).flatMap((item) => (isObject(item) && typeof item[keyName] === 'string' ? [item[keyName] as string] : []));
@@ -291,7 +292,7 @@ export function repairRequestBody(method: string, path: string, body: string | u
   const schemaId = contractOf(graph, method, path);
   if (!schemaId || !isObject(parsed)) return { body, notes: [] };
   const set = findEntitySet(graph.model, setPathOf(method === 'POST' ? pathOnly(path) : pathOnly(path).split('/').slice(0, -1).join('/')));
-  const base: Record<string, unknown> = set ? { ...generateEntities(graph, set.path, 1, 7)[0], ...entityExample(graph, set.entityType) } : {};
+  const base = set ? validValues(graph, set) : {};
   // Only refused values are mended: a required property the page leaves out stays out (the server's answer tells).
   const refused = new Set(graph.validator.invalidProperties(schemaId, parsed));
   if (refused.size === 0) return { body, notes: [] };
@@ -335,9 +336,9 @@ export function recordCreatedExample(method: string, path: string, status: numbe
   const graph = options.graph ?? loadGraphDefinition();
   const target = withoutRef(pathOnly(path));
   const parts = target.split('/');
-  const operation = decodeURIComponent(parts.pop() ?? '');
+  const operation = parts.pop() ?? '';
   const bound = findEntitySet(graph.model, setPathOf(parts.join('/')));
-  const isAction = bound?.operations.some((op) => op.bindsTo === 'collection' && [op.name, `microsoft.graph.${op.name}`].includes(operation)) === true;
+  const isAction = bound !== undefined && findOperation(bound, operation, 'collection') !== undefined;
   const collection = isAction ? parts.join('/') : target;
   if (!isAction && (status !== 201 || !findEntitySet(graph.model, setPathOf(collection)))) return;
   let body: unknown;

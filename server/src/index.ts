@@ -24,3 +24,4 @@ export type { KeyPair } from './tls/certificates';
 export { compareInstants, toInstant } from './odata/query/instant';
 export type { Instant } from './odata/query/instant';
 export { packageRoot } from './package-root';
+export { findOperation } from './odata/resource-path';

@@ -88,10 +88,21 @@ function matchPath(setSegments: readonly string[], segments: readonly string[]):
   return undefined;
 }
 
-/** A bound action or function named by a segment (`submitX`, `microsoft.graph.submitX`, `fn()` for functions). */
-function findOperation(set: EntitySetModel, segment: string, bindsTo: OperationModel['bindsTo']): OperationModel | undefined {
-  const bare = segment.replace(/\(\s*\)$/, '').replace(/^microsoft\.graph\./i, '');
-  return set.operations.find((op) => op.bindsTo === bindsTo && same(op.name, bare));
+/**
+ * A bound action or function of a set named by a segment (`submitX`, `microsoft.graph.submitX`, `fn()` for
+ * functions; case-insensitive, percent-decoded), bound to the collection or one entity, or either when not given.
+ */
+export function findOperation(set: EntitySetModel, segment: string, bindsTo?: OperationModel['bindsTo']): OperationModel | undefined {
+  const bare = decodeSegmentSafely(segment).replace(/\(\s*\)$/, '').replace(/^microsoft\.graph\./i, '');
+  return set.operations.find((op) => (bindsTo === undefined || op.bindsTo === bindsTo) && same(op.name, bare));
+}
+
+function decodeSegmentSafely(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /**
