@@ -16,7 +16,7 @@ export function withoutAnnotations(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).filter(([k]) => k === '@odata.type' || !k.includes('@')).map(([k, v]) => [k, withoutAnnotations(v, depth + 1)]));
 }
 
-/** The matcher's view of mockgraph's schemas: validate by `@odata.type`, know which properties are keys and placeholders. */
+/** The matcher's view of mockgraph's schemas: validate by `@odata.type`, know which properties are keys, placeholders and declared. */
 export function matchContextFor(graph: GraphDefinition): MatchContext {
   const keyProperties = new Set(graph.model.types.flatMap((t) => (t.key ? [t.key] : [])));
   const schemaOf = (odataType: string) => graph.model.resolveType(odataType)?.schemaId ?? graph.files.find((f) => f.id === odataType)?.id;
@@ -40,6 +40,11 @@ export function matchContextFor(graph: GraphDefinition): MatchContext {
         out.set(name, declared?.name ?? name);
       }
       return out;
+    },
+    declares(odataType, property) {
+      const type = graph.model.resolveType(odataType);
+      // In any casing and spacing: `"deprecated "` is the page's spelling of a declared property, a placeholder's concern.
+      return type && (type.property(property) !== undefined || type.properties.some((p) => p.name.toLowerCase() === property.trim().toLowerCase()));
     },
   };
 }

@@ -58,6 +58,26 @@ describe('matchResponse', () => {
     ]);
   });
 
+  test("a property the served type does not declare and the answer lacks is not served; a complete body's omissions are then checked for presence", () => {
+    const typed: MatchContext = { ...ctx, declares: (type, p) => (type === 'microsoft.graph.t' ? ['id', 'a', 'b', 'severity'].includes(p.trim().toLowerCase()) : undefined) };
+    const match = (body: unknown, got: unknown, truncated: boolean, odataType = 'microsoft.graph.t') => {
+      const notes: string[] = [];
+      const out = matchResponse(expected(body, 200), { truncated, '@odata.type': odataType }, actual(got, 200), typed, undefined, notes);
+      return [out.map((m) => [m.message, m.notServed]), notes];
+    };
+    expect(match({ a: 1, asn: 3 }, { a: 1, b: 2 }, false)).toEqual([
+      [["$[\"asn\"]: not served: microsoft.graph.t declares no 'asn' and the answer has none: expected 3, got nothing", { type: 'microsoft.graph.t', property: 'asn' }]],
+      ["the doc marks its body complete (truncated: false) but leaves out what microsoft.graph.t declares and the answer carries (b): only their presence was checked"],
+    ]);
+    // The declared properties still compare; an undeclared one the answer carries (an open type) compares too.
+    expect(match({ a: 1, asn: 3 }, { a: 2, asn: 4 }, true)[0]).toEqual([['$["a"]: different value: expected 1, got 2', undefined], ['$["asn"]: different value: expected 3, got 4', undefined]]);
+    // Without a not-served property, or for a type the context does not know, nothing changes.
+    expect(match({ a: 1 }, { a: 1, b: 2 }, false)[0]).toEqual([['$["b"]: unexpected property: expected nothing, got 2', undefined]]);
+    expect(match({ asn: 3 }, {}, true, 'microsoft.graph.other')[0]).toEqual([['$["asn"]: missing property: expected 3, got nothing', undefined]]);
+    // Another spelling of a declared property is not a lacking one.
+    expect(match({ Severity: 'high' }, {}, true)[0]).toEqual([['$["Severity"]: missing property: expected "high", got nothing', undefined]]);
+  });
+
   test('a status mismatch names the Graph error the server answered', () => {
     const got = { status: 400, headers: {}, bodyText: JSON.stringify({ error: { code: 'BadRequest', message: 'Invalid request body: x: required property is missing.' } }) };
     expect(matchResponse(expected({}), {}, got, ctx)[0]?.message).toBe('status: different status: expected 201, got 400 (BadRequest: Invalid request body: x: required property is missing.)');

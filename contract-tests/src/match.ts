@@ -1,6 +1,7 @@
 import { toInstant } from '../../server/src/index';
 import type { BlockAnnotation, DocResponse } from './load';
 import type { ActualResponse } from './replay';
+import { servedTypeDifference } from './served-type';
 
 /** One disagreement between the doc and the server, located by JSON path. */
 export interface Mismatch {
@@ -8,6 +9,8 @@ export interface Mismatch {
   expected: unknown;
   actual: unknown;
   message: string;
+  /** Set when the doc shows a property the served type does not declare and the answer lacks: not a server fault. */
+  notServed?: { type: string; property: string };
 }
 
 /** What the matcher needs to know about the model, supplied by the caller. */
@@ -21,6 +24,8 @@ export interface MatchContext {
    * for an enum), each with the declared spelling a server answers it by: only their presence can be checked.
    */
   placeholders?(odataType: string, docValue: unknown): ReadonlyMap<string, string>;
+  /** Whether the served type declares a property (inherited ones included, any casing); undefined for a type it does not know. */
+  declares?(odataType: string, property: string): boolean | undefined;
 }
 
 /** Graph's type placeholders: `"String"`, `"String (identifier)"`, `"Int32"`, `"Edm.Boolean"`, `"@odata.type: microsoft.graph.x"`. */
@@ -57,6 +62,23 @@ function withPlaceholders(docValue: unknown, odataType: string | undefined, ctx:
   const found = ctx.placeholders(odataType, docValue);
   if (found.size === 0) return docValue;
   return Object.fromEntries(Object.entries(docValue).map(([k, v]) => (found.has(k) ? [found.get(k) ?? k, ANY_VALUE] : [k, v])));
+}
+
+/**
+ * The doc entity without what the served type cannot answer, each such property a `notServed` mismatch. The doc then
+ * documents another version of the type, so a complete (`truncated: false`) body leaving out declared properties the
+ * answer carries is the same difference, not unexpected properties: they are checked for presence only, and noted.
+ */
+function servedPart(docValue: unknown, actualValue: unknown, odataType: string | undefined, subset: boolean, ctx: MatchContext, path: string, out: Mismatch[], notes?: string[]): unknown {
+  const diff = odataType === undefined ? undefined : servedTypeDifference(docValue, actualValue, odataType, ctx);
+  if (!diff || odataType === undefined) return docValue;
+  for (const { property, value } of diff.notServed) {
+    out.push({ ...mismatch(`${path}[${JSON.stringify(property)}]`, value, undefined, `not served: ${odataType} declares no '${property}' and the answer has none`), notServed: { type: odataType, property } });
+  }
+  if (subset || diff.omitted.length === 0) return diff.doc;
+  const note = `the doc marks its body complete (truncated: false) but leaves out what ${odataType} declares and the answer carries (${diff.omitted.join(', ')}): only their presence was checked`;
+  if (notes && !notes.includes(note)) notes.push(note);
+  return { ...diff.doc, ...Object.fromEntries(diff.omitted.map((k) => [k, ANY_VALUE])) };
 }
 
 /** A comparable form of an ISO 8601 date-time with offset (the server's own parser): UTC seconds and nanoseconds. */
@@ -184,8 +206,9 @@ function schemaProblems(odataType: string, value: unknown, path: string, ctx: Ma
  * whose items are checked against the schema, compared item by item only when not truncated; `isEmpty`: no
  * body; `expectError`: a Graph error with the doc's code). Every JSON body is validated against the schema of
  * its `@odata.type`. `sent` is the request body that was sent: a 201's properties it did not carry are compared by presence.
+ * Properties the doc shows but the served type lacks are `notServed` mismatches; `notes` collects what was relaxed.
  */
-export function matchResponse(expected: DocResponse, annotation: BlockAnnotation, actual: ActualResponse, ctx: MatchContext, sent?: unknown): Mismatch[] {
+export function matchResponse(expected: DocResponse, annotation: BlockAnnotation, actual: ActualResponse, ctx: MatchContext, sent?: unknown, notes?: string[]): Mismatch[] {
   const out: Mismatch[] = [];
   if (expected.status !== actual.status) {
     const m = mismatch('status', expected.status, actual.status, 'different status');
@@ -231,10 +254,12 @@ export function matchResponse(expected: DocResponse, annotation: BlockAnnotation
     const rest = { ...(expected.body as Record<string, unknown>) };
     delete rest[property];
     compareTopLevel(rest, body, ctx, out, true);
-    if (!truncated) compareJson(Array.isArray(docItems) ? docItems.map((d) => withPlaceholders(d, odataType, ctx)) : docItems, items, `$[${JSON.stringify(property)}]`, false, ctx, out);
+    const at = `$[${JSON.stringify(property)}]`;
+    if (!truncated) compareJson(Array.isArray(docItems) ? docItems.map((d, i) => withPlaceholders(servedPart(d, items[i], odataType, false, ctx, `${at}[${i}]`, out, notes), odataType, ctx)) : docItems, items, at, false, ctx, out);
     return out;
   }
-  compareTopLevel(serverAssigned(withPlaceholders(expected.body, odataType, ctx), expected.status, sent), body, ctx, out, truncated);
+  const served = servedPart(expected.body, body, odataType, truncated, ctx, '$', out, notes);
+  compareTopLevel(serverAssigned(withPlaceholders(served, odataType, ctx), expected.status, sent), body, ctx, out, truncated);
   if (odataType) out.push(...schemaProblems(odataType, body, '$', ctx));
   return out;
 }

@@ -100,6 +100,19 @@ function parseSent(body: string | undefined): unknown {
   }
 }
 
+/**
+ * Passed, failed, or skipped when the only differences are properties the doc shows but the served type lacks: the
+ * page documents a version of the type the target does not serve, as a page about a set it does not serve is skipped.
+ */
+function verdictOf(mismatches: readonly Mismatch[]): { status: CaseResult['status']; reason: string | undefined } {
+  const lacking = mismatches.flatMap((m) => (m.notServed ? [m.notServed] : []));
+  if (lacking.length === 0 || lacking.length < mismatches.length) return { status: mismatches.length === 0 ? 'passed' : 'failed', reason: undefined };
+  const types = [...new Set(lacking.map((l) => l.type))].join(', ');
+  const names = [...new Set(lacking.map((l) => l.property))];
+  const what = names.length === 1 ? 'a property' : `${names.length} properties`;
+  return { status: 'skipped', reason: `not served: the doc shows ${what} that ${types} as served does not declare, and the answer has none (${names.join(', ')}): the page documents another version of the type; everything else it shows matched` };
+}
+
 /** Replays one case against a target and matches the answer; never throws. */
 export async function runCase(c: ReplayCase, target: HttpTarget, ctx: MatchContext, options: RunOptions = {}): Promise<CaseResult> {
   const started = Date.now();
@@ -112,8 +125,8 @@ export async function runCase(c: ReplayCase, target: HttpTarget, ctx: MatchConte
     if (problem !== undefined) notes.push(`the doc's response body cannot be compared (${problem}); only the status and headers were checked`);
     const actual = await target(sent);
     recordCreatedExample(sent.method, sent.path, actual.status, actual.bodyText, sent.body, options);
-    const mismatches = matchResponse(c.example.response!, c.example.responseAnnotation ?? {}, actual, ctx, parseSent(sent.body));
-    return { ...base, status: mismatches.length === 0 ? 'passed' : 'failed', request: { method: sent.method, path: sent.path }, actualStatus: actual.status, mismatches, reason: undefined, notes, durationMs: Date.now() - started };
+    const mismatches = matchResponse(c.example.response!, c.example.responseAnnotation ?? {}, actual, ctx, parseSent(sent.body), notes);
+    return { ...base, ...verdictOf(mismatches), request: { method: sent.method, path: sent.path }, actualStatus: actual.status, mismatches, notes, durationMs: Date.now() - started };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof SetupSkipped) return { ...base, status: 'skipped', request: undefined, actualStatus: undefined, mismatches: [], reason, notes, durationMs: Date.now() - started };

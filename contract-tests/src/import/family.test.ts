@@ -6,7 +6,7 @@ import { builtIns, compileAll, importPages, pagesAt } from './test-data';
  * entity set, permissions) of the five hand-written types. The diff is not empty; each line is explained below.
  */
 const DOCS = 'contract-tests/docs/beta';
-/** The 2018 ipSecurityProfile pages (not replayed: the served type follows the seed page). */
+/** The 2018 ipSecurityProfile pages at 768d389 (their newest versions are replayed from docs/beta/api: docs-sources.md, note 2). */
 const OLD = 'contract-tests/fixtures/import/ipsecurityprofile-2018';
 const result = importPages(
   pagesAt('contract-tests/docs/add-ipsecurityprofiles.md', `${OLD}/resources/ipsecurityprofile.md`, `${DOCS}/resources/securityvendorinformation.md`, `${DOCS}/resources/entity.md`, `${OLD}/api/ipsecurityprofile_get.md`, `${OLD}/api/ipsecurityprofile_update.md`),
