@@ -2,50 +2,31 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
 import { loadOperationModules } from './cli/operation-modules';
-import { CERT_HELP, trustInstructions } from './cli/cert-text';
-import { isLoopbackHost, resolveSettings, serveHelp, SETTINGS } from './cli/settings';
+import { trustInstructions } from './cli/cert-text';
+import { commandHelp, COMMANDS, findCommand, overviewHelp } from './cli/commands';
+import { lastValue as one, normalizeArgv, parseFlags } from './cli/flags';
+import type { FlagValues } from './cli/flags';
+import { openapiCommand, seedCommand } from './cli/output-commands';
+import { prepareOutput } from './cli/output-path';
+import type { CommandOutput } from './cli/output-commands';
+import { whenParentExits } from './cli/parent-watch';
+import { isLoopbackHost, resolveSettings } from './cli/settings';
+import { testToken } from './cli/token-command';
 import type { ServeSettings } from './cli/settings';
-import { mintAccessToken } from './graph/access-token';
-import type { AccessTokenClaims } from './graph/access-token';
-import { openApiDocument } from './describe/openapi';
 import { loadGraphDefinition } from './graph/registry';
-import { isValidationProfile } from './graph/validate';
 import { packageRoot } from './package-root';
 import { exampleSeed, SeedError, seedRecords } from './graph/seed';
 import type { SeedInput } from './graph/seed';
-import { generateEntities, seededRandom } from './seed/generate';
+import { seededRandom } from './seed/generate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
 import type { KeyPair } from './tls/certificates';
 import { readKeyPair } from './tls/key-pair';
 import { CA_FILES, CertificateAuthorityError, defaultCaDir, ensureCertificateAuthority, ensureServerCertificate, serverNames } from './tls/local-ca';
-
-const HELP = `mockgraph: an OData-style mock of Microsoft Graph, serving the entity sets of its schemas
-
-Commands:
-  mockgraph serve [options]          serve the mock (the default command; see mockgraph serve --help)
-  mockgraph token [--scp S] [--roles R] [--secret S] [--expires-in SECONDS] [--tid T] [--appid A]
-                                     print a test access token (JWT) for --auth jwt
-  mockgraph seed --count N [--set PATH] [--random-seed S] [--out FILE] [--schemas DIR]
-                                     write N realistic, deterministic entities as a --seed file: of the --set
-                                     (a JSON array), else of every entity set (an object keyed by set path)
-  mockgraph contract [options]       replay Graph doc examples against a server (see mockgraph contract --help)
-  mockgraph lint-docs FILES…         report problems of Graph doc pages
-  mockgraph import-docs [options] PAGE…
-                                     import Graph doc pages into schemas (see mockgraph import-docs --help)
-  mockgraph openapi [--schemas DIR] [--out FILE]
-                                     write the OpenAPI description of the served paths
-  mockgraph --version                print the version
-  mockgraph cert [--ca-dir DIR] [--path]
-                                     print the local CA that serve --https uses, and how to trust it
-                                     (creates it if there is none; see mockgraph cert --help)
-`;
-
 
 /** Exits with a one-line reason, as a CLI should for bad input. */
 function fail(message: string): never {
@@ -53,20 +34,19 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-type FlagValues = Record<string, string | string[] | boolean | undefined>;
-
-/** Parses `--name value` flags; unknown flags exit 2. */
-function parseFlags(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): FlagValues {
+/** The flags of `mockgraph <name>`; undefined once --help has printed the command's help. Bad flags exit 2. */
+function flagsOf(name: string, argv: string[]): FlagValues | undefined {
+  const command = findCommand(name);
+  if (command === undefined) fail(`unknown command '${name}'`);
+  let values: FlagValues;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as FlagValues;
+    values = parseFlags(name, argv, command.flags ?? {});
   } catch (err) {
-    fail((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    fail((err as Error).message);
   }
-}
-
-function one(values: FlagValues, name: string): string | undefined {
-  const v = values[name];
-  return Array.isArray(v) ? v[v.length - 1] : typeof v === 'string' ? v : undefined;
+  if (values.help !== true) return values;
+  process.stdout.write(commandHelp(command));
+  return undefined;
 }
 
 function readConfig(explicit: string | undefined): { file: Record<string, unknown> | undefined; fileName: string | undefined } {
@@ -109,6 +89,12 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
     throw err;
   }
   const { createSqliteStore, DataFileError } = sqlite;
+  // SQLite creates a missing data file; its missing folders are created the same way.
+  try {
+    prepareOutput('--data', settings.data, 'file');
+  } catch (err) {
+    fail((err as Error).message);
+  }
   try {
     return { store: createSqliteStore(path, { maxEntities: settings.maxEntities, maxDataBytes: settings.maxDataSize }), where: `in the SQLite file ${path}` };
   } catch (err) {
@@ -118,7 +104,13 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
 
 /** The CA folder: --ca-dir / MOCKGRAPH_CA_DIR / "caDir", else the per-user default. */
 function caFolder(given: string | undefined): string {
-  return resolve(given ?? defaultCaDir(process.env.XDG_DATA_HOME, homedir()));
+  const dir = resolve(given ?? defaultCaDir(process.env.XDG_DATA_HOME, homedir()));
+  try {
+    prepareOutput('the CA folder', dir, 'folder');
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return dir;
 }
 
 /** The local CA in `dir`, or exit 2 with one line. */
@@ -152,11 +144,8 @@ function serverTls(settings: ServeSettings): { pair: KeyPair; described: string 
 
 /** `mockgraph cert`: prints the local CA's certificate path and how to trust it; creates the CA if there is none. */
 function cert(argv: string[]): void {
-  const values = parseFlags(argv, { 'ca-dir': { type: 'string' }, config: { type: 'string' }, path: { type: 'boolean' }, help: { type: 'boolean' } });
-  if (values.help) {
-    process.stdout.write(CERT_HELP);
-    return;
-  }
+  const values = flagsOf('cert', argv);
+  if (values === undefined) return;
   const { file } = readConfig(one(values, 'config'));
   const fromFile = typeof file?.caDir === 'string' ? file.caDir : undefined;
   const env = process.env.MOCKGRAPH_CA_DIR === '' ? undefined : process.env.MOCKGRAPH_CA_DIR;
@@ -171,13 +160,8 @@ function cert(argv: string[]): void {
 
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
 function serve(argv: string[]): void {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' }, help: { type: 'boolean' } };
-  for (const s of SETTINGS) options[s.flag] = s.key === 'quiet' || s.key === 'https' ? { type: 'boolean' } : { type: 'string', multiple: s.key === 'corsOrigin' || s.key === 'schemas' || s.key === 'operations' || s.key === 'allowedHosts' };
-  const flags = parseFlags(argv, options);
-  if (flags.help) {
-    process.stdout.write(serveHelp());
-    return;
-  }
+  const flags = flagsOf('serve', argv);
+  if (flags === undefined) return;
   const { file, fileName } = readConfig(one(flags, 'config'));
   let settings: ServeSettings;
   try {
@@ -262,112 +246,66 @@ function serve(argv: string[]): void {
     });
     server.closeIdleConnections();
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // SIGHUP too: a closed terminal stops the server as cleanly as Ctrl-C does.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
+  // Started by an npm script (npm start, npx): the runner's lifetime is the server's. Should the runner die without
+  // passing a signal on (SIGKILL, or a shell between them that drops it), the port must not stay taken.
+  const parent = process.ppid;
+  if (process.env.npm_lifecycle_event !== undefined && parent > 1) {
+    whenParentExits(parent, () => {
+      process.stderr.write(`mockgraph: the process that started this server (pid ${parent}) has exited; stopping\n`);
+      stop();
+    });
+  }
 }
 
-/** `mockgraph token`: prints a test access token with the given permissions. */
-function token(argv: string[]): void {
-  const values = parseFlags(argv, Object.fromEntries(['scp', 'roles', 'tid', 'appid', 'expires-in', 'secret'].map((n) => [n, { type: 'string' as const }])));
-  const expiresIn = Number(one(values, 'expires-in') ?? 3600);
-  if (!Number.isFinite(expiresIn)) fail(`--expires-in must be a number of seconds, got '${String(one(values, 'expires-in'))}'`);
-  const now = Math.floor(Date.now() / 1000);
-  const claims: AccessTokenClaims = {
-    aud: 'https://graph.microsoft.com',
-    tid: one(values, 'tid') ?? '00000000-0000-0000-0000-000000000001',
-    appid: one(values, 'appid') ?? '00000000-0000-0000-0000-0000000000a1',
-    iat: now,
-    exp: now + expiresIn,
-  };
-  const scp = one(values, 'scp');
-  const roles = one(values, 'roles');
-  if (scp !== undefined) claims.scp = scp;
-  if (roles !== undefined) claims.roles = roles.split(/[ ,]+/).filter(Boolean);
-  process.stdout.write(mintAccessToken(claims, one(values, 'secret') ?? process.env.MOCKGRAPH_JWT_SECRET) + '\n');
-}
-
-/**
- * A seed file's text: one entity per line (compact, so 100,000 entities stay quick to read at start-up, and still
- * line-diffable), inside an array or an object keyed by entity-set path.
- */
-function seedFileText(value: unknown): string {
-  const lines = (entities: readonly unknown[], indent: string) => (entities.length === 0 ? '[]' : `[\n${entities.map((e) => indent + JSON.stringify(e)).join(',\n')}\n${indent.slice(2)}]`);
-  if (Array.isArray(value)) return lines(value, '  ') + '\n';
-  const sets = Object.entries(value as Record<string, unknown[]>);
-  return `{\n${sets.map(([path, entities]) => `  ${JSON.stringify(path)}: ${lines(entities, '    ')}`).join(',\n')}\n}\n`;
-}
-
-/** `mockgraph seed`: writes N deterministic entities of one entity set, or of each (same seed, same bytes). */
-function seed(argv: string[]): void {
-  const values = parseFlags(argv, { set: { type: 'string' }, count: { type: 'string' }, 'random-seed': { type: 'string' }, out: { type: 'string' }, schemas: { type: 'string', multiple: true } });
-  const rawCount = one(values, 'count');
-  if (rawCount === undefined) fail('seed needs --count N: how many entities to write (e.g. mockgraph seed --count 100)');
-  const count = Number(rawCount);
-  const randomSeed = Number(one(values, 'random-seed') ?? 1);
-  if (!/^\d+$/.test(rawCount) || count > 1_000_000) fail(`--count must be an integer from 0 to 1000000, got '${rawCount}'`);
-  if (!Number.isInteger(randomSeed) || randomSeed < 0) fail(`--random-seed must be a non-negative integer, got '${String(one(values, 'random-seed'))}'`);
-  const flagged = values.schemas as string[] | undefined;
-  const dirs = flagged ?? (process.env.MOCKGRAPH_SCHEMAS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
-  let graph;
+/** Prints a command's output, to its --out file or standard output; bad input exits 2 with one line. */
+function write(produce: () => CommandOutput): void {
+  let output: CommandOutput;
   try {
-    graph = loadGraphDefinition(dirs);
+    output = produce();
   } catch (err) {
     fail((err as Error).message);
   }
-  const sets = graph.model.entitySets.map((s) => s.path);
-  // One set: an array of its entities. Several and no --set: an object keyed by entity-set path, as --seed reads it.
-  const chosen = one(values, 'set') ?? (sets.length === 1 ? sets[0] : undefined);
-  let entities: unknown;
-  for (const set of chosen === undefined ? sets : [chosen]) {
-    try {
-      const generated = generateEntities(graph, set, count, randomSeed);
-      entities = chosen === undefined ? { ...(entities as Record<string, unknown> | undefined), [set]: generated } : generated;
-    } catch (err) {
-      fail(`--set ${set}: ${(err as Error).message}`);
-    }
-  }
-  entities ??= {};
-  const text = seedFileText(entities);
-  const out = one(values, 'out');
-  if (out === undefined) process.stdout.write(text);
-  else writeFileSync(out, text);
+  if (output.out === undefined) process.stdout.write(output.text);
+  else writeFileSync(output.out, output.text);
 }
 
-/** `mockgraph openapi`: writes the OpenAPI description of the served paths (what /_mockgraph/openapi.json answers). */
-function openapi(argv: string[]): void {
-  const values = parseFlags(argv, { schemas: { type: 'string', multiple: true }, validation: { type: 'string' }, origin: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } });
-  if (values.help === true) {
-    process.stdout.write('mockgraph openapi [--schemas DIR]… [--validation doc|metadata] [--origin URL] [--out FILE]\n\nWrites the OpenAPI 3.0 description of every served path, as GET /_mockgraph/openapi.json answers it.\n');
-    return;
-  }
-  const validation = one(values, 'validation') ?? 'doc';
-  if (!isValidationProfile(validation)) fail(`--validation must be doc or metadata, got '${validation}'`);
-  const origin = one(values, 'origin');
-  if (origin !== undefined && !/^https?:\/\/[^/]+$/.test(origin)) fail(`--origin must be scheme://host[:port], got '${origin}'`);
-  let graph;
-  try {
-    graph = loadGraphDefinition((values.schemas as string[] | undefined) ?? []);
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  const text = JSON.stringify(openApiDocument(graph, { validation, ...(origin ? { origin } : {}) }), null, 2) + '\n';
-  const out = one(values, 'out');
-  if (out === undefined) process.stdout.write(text);
-  else writeFileSync(out, text);
-}
+/** `mockgraph token`, `seed` and `openapi`: each prints what it makes. */
+const token = (argv: string[]) => {
+  const values = flagsOf('token', argv);
+  if (values) write(() => ({ text: testToken(values, process.env, Date.now()) + '\n', out: undefined }));
+};
+const seed = (argv: string[]) => {
+  const values = flagsOf('seed', argv);
+  if (values) write(() => seedCommand(values, process.env));
+};
+const openapi = (argv: string[]) => {
+  const values = flagsOf('openapi', argv);
+  if (values) write(() => openapiCommand(values, process.env));
+};
 
 /** The package's version, from its package.json. */
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(HELP);
-else if (command === '--version' || command === '-v' || command === 'version') process.stdout.write(`mockgraph ${version()}\n`);
-else if (command === 'openapi') openapi(rest);
-else if (command === 'token') token(rest);
-else if (command === 'seed') seed(rest);
-else if (command === 'cert') cert(rest);
-else if (command === 'serve') serve(rest);
-else if (command === undefined || command.startsWith('-')) serve(process.argv.slice(2));
-else fail(`unknown command '${command}' (commands: serve, token, seed, cert, openapi, contract, lint-docs, import-docs; see mockgraph --help)`);
+/** The commands main.ts runs; contract, lint-docs and import-docs are run by bin/mockgraph.js from contract-tests. */
+const RUN: Record<string, (argv: string[]) => void> = {
+  serve,
+  token,
+  seed,
+  openapi,
+  cert,
+  version: (argv) => flagsOf('version', argv) && process.stdout.write(`mockgraph ${version()}\n`),
+  help: (argv) => flagsOf('help', argv) && process.stdout.write(overviewHelp()),
+};
+
+const argv = normalizeArgv(process.argv.slice(2));
+const [command, ...rest] = argv;
+if (command === '--help') process.stdout.write(overviewHelp());
+else if (command === '--version' || command === '-v') process.stdout.write(`mockgraph ${version()}\n`);
+else if (command === undefined || command.startsWith('-')) serve(argv);
+else if (RUN[command]) RUN[command](rest);
+else if (findCommand(command)) fail(`mockgraph ${command} runs from bin/mockgraph.js (npx mockgraph ${command} --help), not from dist/server/src/main.js`);
+else fail(`unknown command '${command}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see mockgraph --help)`);

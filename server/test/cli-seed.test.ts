@@ -43,6 +43,8 @@ describe('mockgraph seed per entity set', () => {
     const r = runCli(['seed']);
     expect([r.status, r.stderr.trim()]).toEqual([2, 'mockgraph: seed needs --count N: how many entities to write (e.g. mockgraph seed --count 100)']);
     expect(runCli(['seed', '--count', 'lots']).stderr).toContain("--count must be an integer from 0 to 1000000, got 'lots'");
+    // Given without its value, the flag is named, with what it takes.
+    expect(runCli(['seed', '--count'])).toMatchObject({ status: 2, stderr: 'mockgraph: --count needs a value: --count N\n' });
   });
 });
 

@@ -15,7 +15,13 @@ describe('mockgraph CLI', () => {
   });
 
   test.each([
-    [['serve', '--bogus'], "mockgraph: Unknown option '--bogus'"],
+    [['serve', '--bogus'], "mockgraph: unknown option '--bogus' (mockgraph serve --help lists its options)"],
+    [['serve', '--prot', '5000'], 'did you mean --port?'],
+    [['serve', '--port', '-1'], "mockgraph: --port must be an integer from 0 to 65535, got '-1'"],
+    [['serve', '--port'], 'mockgraph: --port needs a value: --port N'],
+    [['token', '--expires-in', 'soon'], "mockgraph: --expires-in must be a whole number of seconds (negative for an expired token), got 'soon'"],
+    [['seed', '--count', '-5'], "mockgraph: --count must be an integer from 0 to 1000000, got '-5'"],
+    [['help', 'frobnicate'], "mockgraph: unknown command 'frobnicate'"],
     [['serve', '--port', 'x'], "mockgraph: --port must be an integer from 0 to 65535, got 'x'"],
     [['serve', '--validation', 'strict'], 'mockgraph: --validation must be one of doc, metadata'],
     [['frobnicate'], "mockgraph: unknown command 'frobnicate'"],
@@ -25,11 +31,41 @@ describe('mockgraph CLI', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
   });
 
+  test('every command the overview lists answers --help, -h and help COMMAND with its usage, exit 0', () => {
+    const overview = runCli(['--help']);
+    expect(overview.status).toBe(0);
+    const names = [...overview.stdout.matchAll(/^ {2}mockgraph ([a-z-]+)/gm)].map((m) => m[1] as string);
+    expect(names).toEqual(expect.arrayContaining(['serve', 'token', 'seed', 'contract', 'lint-docs', 'import-docs', 'openapi', 'cert', 'version', 'help']));
+    for (const name of names) {
+      for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
+        const r = runCli(args);
+        expect([args, r.status, r.stderr]).toEqual([args, 0, '']);
+        expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^mockgraph ${name}\\b`));
+      }
+    }
+    const token = runCli(['token', '--help']).stdout;
+    for (const flag of ['--scp', '--roles', '--secret', '--expires-in SECONDS', '--tid', '--appid']) expect(token).toContain(flag);
+    const seed = runCli(['seed', '--help']).stdout;
+    for (const flag of ['--count N', '--set PATH', '--random-seed S', '--out FILE', '--schemas DIR']) expect(seed).toContain(flag);
+  });
+
   test('a config file with a bad key stops start-up naming the key', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'mockgraph.config.json'), JSON.stringify({ port: 0, colour: 'red' }));
     const r = runCli(['serve'], { cwd: dir });
     expect([r.status, r.stderr.trim()]).toEqual([2, 'mockgraph: mockgraph.config.json: unknown key "colour"']);
+  });
+
+  test.each([
+    [{ latency: '300-' }, `"latency" must be MIN-MAX milliseconds (e.g. 50-300, at most 60000), got '300-'`],
+    [{ throttle: '100' }, `"throttle" must be N/SECONDS (e.g. 100/60: at most 100 requests per 60 seconds per client), got '100'`],
+    [{ corsOrigin: 'notaurl' }, `"corsOrigin" must be origins such as https://app.example or http://localhost:3000 (scheme, host and port only), or '*'; 'notaurl' is not one`],
+    [{ port: '4000' }, `"port" must be a whole number, not the string "4000"`],
+  ])('config file %j is refused in one line, in the words a flag error uses', (config, message) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'mockgraph.config.json'), JSON.stringify(config));
+    const r = runCli(['serve'], { cwd: dir });
+    expect([r.status, r.stderr]).toEqual([2, `mockgraph: mockgraph.config.json: ${message}\n`]);
   });
 
   test('mockgraph --version prints the package version; mockgraph openapi writes the description the server serves', () => {
@@ -63,6 +99,34 @@ describe('mockgraph serve', () => {
       await new Promise((r) => setTimeout(r, 100));
       const logs = s.stdout().trim().split('\n').slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(logs.at(-1)).toMatchObject({ method: 'GET', path: `${COLLECTION}/nope`, status: 404, error: 'ResourceNotFound', 'request-id': expect.any(String), durationMs: expect.any(Number) });
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+  });
+
+  test('the start line names the store, auth mode, validation profile, config file and inspector URL', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'settings.json');
+    writeFileSync(config, JSON.stringify({ auth: 'off', validation: 'metadata', quiet: true }));
+    const s = await serve(['--config', config]);
+    try {
+      const line = s.stdout().split('\n')[0] ?? '';
+      for (const part of ['data in memory', 'auth off', 'validation metadata', `config ${config}`, `inspector at ${s.base}/_mockgraph/`]) expect(line).toContain(part);
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+  });
+
+  test('mockgraph token --expires-in -10 issues an expired token, which serve --auth jwt answers with 401', async () => {
+    const r = runCli(['token', '--expires-in', '-10', '--scp', 'IpSecurityProfile.Read.All']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const claims = JSON.parse(Buffer.from(r.stdout.trim().split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat: number; exp: number };
+    expect(claims.exp - claims.iat).toBe(-10);
+    const s = await serve(['--auth', 'jwt', '--quiet']);
+    try {
+      const res = await fetch(s.base + COLLECTION, { headers: { Authorization: `Bearer ${r.stdout.trim()}` } });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('expired');
     } finally {
       s.child.kill('SIGTERM');
     }
@@ -110,6 +174,14 @@ describe('mockgraph serve', () => {
     expect((await inFlight).status).toBe(200);
     expect(await s.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('mockgraph serve stops cleanly', () => {
+  test.each(['SIGINT', 'SIGHUP'] as const)('on %s too, exiting 0', async (signal) => {
+    const s = await serve(['--quiet']);
+    s.child.kill(signal);
+    expect(await s.exited).toBe(0);
   });
 });
 

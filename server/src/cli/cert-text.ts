@@ -1,16 +1,3 @@
-/** The `--help` text of `mockgraph cert`. */
-export const CERT_HELP = `mockgraph cert [--ca-dir DIR] [--config FILE] [--path]
-
-Prints where the local certificate authority of \`mockgraph serve --https\` keeps its certificate, and how to
-make Node.js, the operating system and browsers trust it. Creates the CA if there is none yet.
-
-  --ca-dir DIR     the CA folder (env MOCKGRAPH_CA_DIR, config "caDir"; default $XDG_DATA_HOME/mockgraph/ca,
-                   else ~/.local/share/mockgraph/ca)
-  --config FILE    read "caDir" from FILE (default: ./mockgraph.config.json when present)
-  --path           print only the CA certificate's path, e.g. NODE_EXTRA_CA_CERTS="$(npx mockgraph cert --path)"
-  --help           this text
-`;
-
 /** A path as a POSIX shell word: bare when safe, else single-quoted. */
 function shellWord(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;

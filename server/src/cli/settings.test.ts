@@ -1,8 +1,5 @@
 import { parseConfigFile } from './config-file';
-import { resolveSettings, serveHelp, SETTINGS } from './settings';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../package-root';
+import { resolveSettings, serveFlags, serveHelp, SETTINGS } from './settings';
 
 const resolve = (flags: Record<string, string | boolean | string[]> = {}, env: Record<string, string> = {}, file?: Record<string, unknown>) =>
   resolveSettings({ flags, env, file, fileName: file ? 'mockgraph.config.json' : undefined });
@@ -61,7 +58,7 @@ describe('resolveSettings', () => {
     expect(resolve({}, { MOCKGRAPH_HTTPS: '1', MOCKGRAPH_TLS_CERT: 'c.pem', MOCKGRAPH_TLS_KEY: 'k.pem' })).toMatchObject({ https: true, tlsCert: 'c.pem', tlsKey: 'k.pem' });
     expect(resolve({}, { MOCKGRAPH_CA_DIR: '/tmp/ca' }, { https: true, caDir: '/elsewhere' })).toMatchObject({ https: true, caDir: '/tmp/ca' });
     expect(parseConfigFile('{"https": true, "tlsCert": "c.pem", "tlsKey": "k.pem", "caDir": "ca"}', 'c.json')).toEqual({ https: true, tlsCert: 'c.pem', tlsKey: 'k.pem', caDir: 'ca' });
-    expect(() => parseConfigFile('{"https": "yes"}', 'c.json')).toThrow('c.json: "https" must be boolean');
+    expect(() => parseConfigFile('{"https": "yes"}', 'c.json')).toThrow('c.json: "https" must be true or false, not the string "yes"');
   });
 
   test('origins are normalised, sizes take units up to gb, and secrets never appear in a message', () => {
@@ -77,24 +74,10 @@ describe('resolveSettings', () => {
       expect(help).toContain(`default: ${s.shownDefault}; env ${s.env}`);
     }
   });
-});
 
-describe('mockgraph.config.json', () => {
-  test('a valid file parses', () => {
-    expect(parseConfigFile('{"port": 5000, "corsOrigin": ["https://a.example"], "quiet": true}', 'c.json')).toEqual({ port: 5000, corsOrigin: ['https://a.example'], quiet: true });
-  });
-
-  test.each([
-    ['{"prot": 5000}', 'c.json: unknown key "prot"'],
-    ['{"port": "5000"}', 'c.json: "port" must be integer'],
-    ['{"auth": "basic"}', 'c.json: "auth" must be equal to one of the allowed values (bearer, jwt, off)'],
-    ['{"port": 5000,}', 'c.json: not valid JSON'],
-  ])('%s is refused, naming the key', (text, message) => {
-    expect(() => parseConfigFile(text, 'c.json')).toThrow(message);
-  });
-
-  test('the shipped schema has one key per setting', () => {
-    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'config', 'mockgraph.config.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties).filter((k) => k !== '$schema').sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+  test('serve parses one flag per setting: a list setting is repeatable, one without a value is a switch', () => {
+    const flags = serveFlags();
+    expect(Object.keys(flags).sort()).toEqual([...SETTINGS.map((s) => s.flag), 'config'].sort());
+    expect([flags['cors-origin']?.multiple, flags.quiet?.type, flags.https?.type, flags.port?.type]).toEqual([true, 'boolean', 'boolean', 'string']);
   });
 });

@@ -2,6 +2,7 @@ import { AUTH_MODES, isAuthMode } from '../graph/access-token';
 import type { AuthMode } from '../graph/access-token';
 import { isValidationProfile, VALIDATION_PROFILES } from '../graph/validate';
 import type { ValidationProfile } from '../graph/validate';
+import type { FlagSpecs } from './flags';
 
 /** Everything `mockgraph serve` can be told. */
 export interface ServeSettings {
@@ -239,6 +240,14 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
 }
 
+/** The flags of `mockgraph serve`: one per setting (a list setting is repeatable, one without a value name is a switch), and --config. */
+export function serveFlags(): FlagSpecs {
+  const flags: Record<string, FlagSpecs[string]> = {};
+  for (const s of SETTINGS) flags[s.flag] = s.valueName === '' ? { type: 'boolean', description: s.description } : { type: 'string', multiple: Array.isArray(s.default), valueName: s.valueName, description: s.description };
+  flags.config = { type: 'string', valueName: 'FILE', description: 'read settings from FILE (default: ./mockgraph.config.json when present)' };
+  return flags;
+}
+
 /** The `--help` text of `mockgraph serve`, defaults included. */
 export function serveHelp(): string {
   const rows = SETTINGS.map((s) => {
@@ -254,7 +263,7 @@ export function serveHelp(): string {
     '',
     ...rows,
     `  ${'--config FILE'.padEnd(30)} read settings from FILE (default: ./mockgraph.config.json when present)`,
-    `  ${'--help'.padEnd(30)} this text`,
+    `  ${'--help'.padEnd(30)} this text (also -h)`,
     '',
   ].join('\n');
 }
