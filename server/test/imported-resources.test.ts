@@ -98,10 +98,11 @@ describe('custom operation semantics (--operations DIR)', () => {
         {
           set: 'security/tiIndicators',
           name: 'deleteTiIndicatorsByExternalId',
-          run: (ctx) => {
+          run: async (ctx) => {
             const wanted = new Set((ctx.parameters as { value: string[] }).value);
-            const gone = [...ctx.list()].filter((e) => wanted.has(e.externalId as string));
-            for (const e of gone) ctx.remove(e.id);
+            const gone = [];
+            for await (const e of ctx.list()) if (wanted.has(e.externalId as string)) gone.push(e);
+            for (const e of gone) await ctx.remove(e.id);
             return { status: 200, body: { value: gone.map((e) => ({ code: 'deleted', message: e.id })) } };
           },
         },

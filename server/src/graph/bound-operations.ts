@@ -1,9 +1,9 @@
 import type { JsonObject } from '../json';
 import { isJsonObject } from '../json';
-import type { Entity } from '../store/store';
+import type { Awaitable, Entity } from '../store/store';
 import { createEntities } from './create-entities';
 import { assertCreateBody } from './derived-types';
-import { createEntity, deleteEntity, ownTypeOf, updateEntity } from './entity-operations';
+import { createEntity, deleteEntity, ownTypeOf, updateEntity, usingStore } from './entity-operations';
 import type { OperationDeps } from './entity-operations';
 
 /** What bound operations need: the entity operations' dependencies and the custom operation modules. */
@@ -25,11 +25,13 @@ export interface OperationContext {
   key: string | undefined;
   /** The request body, already validated against the page's parameters. */
   parameters: unknown;
-  get(id: string): Entity | undefined;
-  list(): Iterable<Entity>;
-  create(body: unknown): Entity;
-  update(id: string, patch: unknown): Entity;
-  remove(id: string): void;
+  /** Each answers a promise: the store may be a database server. */
+  get(id: string): Promise<Entity | undefined>;
+  /** Every entity of the set, in insertion order (`for await`). */
+  list(): AsyncIterable<Entity>;
+  create(body: unknown): Promise<Entity>;
+  update(id: string, patch: unknown): Promise<Entity>;
+  remove(id: string): Promise<void>;
 }
 
 /** What a custom operation answers: entities (a collection of the set's type), or a status and body as they are. */
@@ -39,7 +41,7 @@ export type CustomReply = { entities: Entity[] } | { status: number; body?: unkn
 export interface CustomOperation {
   set: string;
   name: string;
-  run(ctx: OperationContext): CustomReply;
+  run(ctx: OperationContext): Awaitable<CustomReply>;
 }
 
 /** What an operation answers: the entities it created or changed, or its documented response. */
@@ -102,7 +104,7 @@ function atItem(index: number, err: unknown): never {
  * Runs a bound operation: its parameters are validated against the page's request body table, then the
  * bulk semantics apply (every item is validated before any is stored), else the documented response.
  */
-export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, body: unknown): OperationResult {
+export async function runOperation(deps: BoundDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, body: unknown): Promise<OperationResult> {
   const input = body === undefined ? {} : body;
   if (op.parameters) {
     if (!isJsonObject(input)) throw new GraphError('BadRequest', `Invalid request body: the parameters of ${op.name} are a JSON object.`);
@@ -112,6 +114,7 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
   const custom = deps.operations.find((c) => c.set.toLowerCase() === set.path.toLowerCase() && c.name.toLowerCase() === op.name.toLowerCase());
   if (custom) return runCustom(deps, set, key, op, custom, input);
   const semantics = semanticsOf(deps, set, op);
+  const collection = deps.store.collection(set.path);
   const param = bulkParameter(deps, op);
   const list = param && isJsonObject(input) ? items(input, param.name) : [];
   const declared = deps.graph.model.resolveType(set.entityType);
@@ -126,36 +129,43 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
         }
       });
       // All or nothing, as the admin API's bulk create: a failure mid-way (a quota) removes what was stored.
-      return { kind: 'entities', entities: createEntities(deps, set, list, false) };
+      return { kind: 'entities', entities: await createEntities(deps, set, list, false) };
     }
     case 'update-many': {
-      const ids = list.map((item, i) => {
+      const targets: Entity[] = [];
+      for (const [i, item] of list.entries()) {
         const id = isJsonObject(item) ? item.id : undefined;
         if (typeof id !== 'string' || id === '') throw new GraphError('BadRequest', `Invalid request body: value[${i}]: id: each item names the entity to update by its id.`);
-        if (!deps.store.collection(set.path).get(id)) throw new GraphError('ResourceNotFound', `value[${i}]: Resource '${id}' does not exist; nothing was updated.`);
-        return id;
-      });
+        const entity = await usingStore(() => collection.get(id));
+        if (!entity) throw new GraphError('ResourceNotFound', `value[${i}]: Resource '${id}' does not exist; nothing was updated.`);
+        targets.push(entity);
+      }
       // Each item names its entity by id; the rest of it is the patch (the key itself is read-only).
       const patches = list.map((item) => Object.fromEntries(Object.entries(item as JsonObject).filter(([k]) => k !== 'id')));
       patches.forEach((patch, i) => {
         try {
-          const entity = deps.store.collection(set.path).get(ids[i] ?? '');
-          deps.graph.validator.assertBody(entity ? ownTypeOf(deps, set, entity).name : set.entityType, 'update', deps.validation, patch);
+          deps.graph.validator.assertBody(ownTypeOf(deps, set, targets[i]!).name, 'update', deps.validation, patch);
         } catch (err) {
           atItem(i, err);
         }
       });
-      return { kind: 'entities', entities: patches.map((patch, i) => guarded(i, () => updateEntity(deps, set, ids[i] ?? '', patch))) };
+      const updated: Entity[] = [];
+      for (const [i, patch] of patches.entries()) updated.push(await guarded(i, () => updateEntity(deps, set, targets[i]!.id, patch)));
+      return { kind: 'entities', entities: updated };
     }
     case 'delete-many': {
       const by = keyPropertyOf(deps, set, op) ?? 'id';
       const wanted = new Set(list.filter((v): v is string => typeof v === 'string'));
-      const doomed = by === 'id' ? [...wanted] : [...deps.store.collection(set.path).values()].filter((e) => wanted.has(e[by] as string)).map((e) => e.id);
-      for (const id of doomed) if (deps.store.collection(set.path).get(id)) deleteEntity(deps, set, id);
+      const doomed: string[] = [];
+      if (by === 'id') doomed.push(...wanted);
+      else await usingStore(async () => {
+        for await (const e of collection.values()) if (wanted.has(e[by] as string)) doomed.push(e.id);
+      });
+      for (const id of doomed) if (await usingStore(() => collection.get(id))) await deleteEntity(deps, set, id);
       break;
     }
     case 'documented-example':
-      if (key !== undefined && !deps.store.collection(set.path).get(key)) throw new GraphError('ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+      if (key !== undefined && !(await usingStore(() => collection.get(key)))) throw new GraphError('ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
       break;
   }
   if (op.responseExample !== undefined) return { kind: 'documented', status: op.status ?? 200, body: op.responseExample };
@@ -164,23 +174,28 @@ export function runOperation(deps: BoundDeps, set: EntitySetModel, key: string |
   return { kind: 'none' };
 }
 
-function guarded<T>(index: number, run: () => T): T {
+async function guarded<T>(index: number, run: () => Promise<T>): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch (err) {
     return atItem(index, err);
   }
 }
 
-function runCustom(deps: BoundDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, custom: CustomOperation, parameters: unknown): OperationResult {
+/** The collection's entities as an async iterable, whichever kind its store gives. */
+async function* eachOf(values: Iterable<Entity> | AsyncIterable<Entity>): AsyncIterable<Entity> {
+  yield* values;
+}
+
+async function runCustom(deps: BoundDeps, set: EntitySetModel, key: string | undefined, op: OperationModel, custom: CustomOperation, parameters: unknown): Promise<OperationResult> {
   const collection = deps.store.collection(set.path);
-  const reply = custom.run({
+  const reply = await custom.run({
     setPath: set.path,
     operation: op.name,
     key,
     parameters,
-    get: (id) => collection.get(id),
-    list: () => collection.values(),
+    get: (id) => usingStore(() => collection.get(id)),
+    list: () => eachOf(collection.values()),
     create: (body) => createEntity(deps, set, body),
     update: (id, patch) => updateEntity(deps, set, id, patch),
     remove: (id) => deleteEntity(deps, set, id),

@@ -16,13 +16,13 @@ function atItem(index: number, err: unknown): unknown {
  * set's create contract and the quota checks as a POST would, and a failure removes the ones already stored.
  * With `numbered`, an error names the item it is about.
  */
-export function createEntities(deps: OperationDeps, set: EntitySetModel, bodies: readonly unknown[], numbered = true): Entity[] {
+export async function createEntities(deps: OperationDeps, set: EntitySetModel, bodies: readonly unknown[], numbered = true): Promise<Entity[]> {
   const created: Entity[] = [];
   try {
-    for (const body of bodies) created.push(createEntity(deps, set, body));
+    for (const body of bodies) created.push(await createEntity(deps, set, body));
   } catch (err) {
     const collection = deps.store.collection(set.path);
-    for (const e of created) collection.delete(e.id);
+    for (const e of created) await collection.delete(e.id);
     throw numbered ? atItem(created.length, err) : err;
   }
   return created;

@@ -11,8 +11,6 @@ import { assertRoomToCreate, assertRoomToUpdate } from './quota';
 /** What the entity operations need from the app's dependencies. */
 export type OperationDeps = Pick<AppDeps, 'store' | 'graph' | 'newId' | 'validation' | 'maxEntities' | 'maxDataBytes'>;
 
-/** How long a client is asked to wait when the store cannot take writes (it needs a restart, so not soon). */
-export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
 function entityType(deps: OperationDeps, set: EntitySetModel): StructuredTypeModel {
   const type = deps.graph.model.resolveType(set.entityType);
@@ -32,17 +30,21 @@ function collectionOf(deps: OperationDeps, set: EntitySetModel): EntityCollectio
 }
 
 /**
- * Runs a store write; a store that cannot make it durable (its data file was deleted or replaced) is Graph's
- * 503 with Retry-After, never an acknowledged write that a restart loses. Also for admin writes (reset).
+ * Graph's 503 with Retry-After for an operation the store cannot carry out now (its data file was deleted or
+ * replaced, its database is unreachable): never an acknowledged write that a restart loses, never a 500.
  */
-export function writeToStore<T>(write: () => T): T {
+export function storeUnavailable(err: StoreUnavailableError): GraphError {
+  const seconds = err.retryAfterSeconds;
+  // The graph layer cannot import http/headers.ts; this is Graph's header name, as HEADER.retryAfter spells it.
+  return new GraphError('ServiceUnavailable', `${err.scope === 'writes' ? 'Writes are' : 'The store is'} unavailable: ${err.message}. Retry after ${seconds} second${seconds === 1 ? '' : 's'}.`, { 'Retry-After': String(seconds) });
+}
+
+/** Runs a store operation; StoreUnavailableError becomes Graph's 503 (storeUnavailable). Also for admin writes (reset). */
+export async function usingStore<T>(write: () => T | Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (err) {
-    if (!(err instanceof StoreUnavailableError)) throw err;
-    const seconds = STORE_UNAVAILABLE_RETRY_AFTER_SECONDS;
-    // The graph layer cannot import http/headers.ts; this is Graph's header name, as HEADER.retryAfter spells it.
-    throw new GraphError('ServiceUnavailable', `Writes are unavailable: ${err.message}. Retry after ${seconds} seconds.`, { 'Retry-After': String(seconds) });
+    throw err instanceof StoreUnavailableError ? storeUnavailable(err) : err;
   }
 }
 
@@ -62,7 +64,7 @@ export function notFound(key: string): GraphError {
  * Validates a create body (against the contract of the derived type its `@odata.type` names, if it names one),
  * assigns (or keeps) the id and stores the entity, recording its type when it is a derived one.
  */
-export function createEntity(deps: OperationDeps, set: EntitySetModel, body: unknown): Entity {
+export async function createEntity(deps: OperationDeps, set: EntitySetModel, body: unknown): Promise<Entity> {
   const declared = entityType(deps, set);
   const type = assertCreateBody(deps.graph.validator, deps.graph.model, declared, deps.validation, body);
   // shapeStructured keeps only properties (no annotations) at every level it knows; dynamic values are stripped here.
@@ -72,24 +74,24 @@ export function createEntity(deps: OperationDeps, set: EntitySetModel, body: unk
   // Serialised once: the quota counts this text and the store writes it.
   const json = JSON.stringify(entity);
   const collection = collectionOf(deps, set);
-  assertRoomToCreate(deps, set, collection, storedBytes(json));
-  if (!writeToStore(() => collection.insert(entity, json))) {
+  await assertRoomToCreate(deps, set, collection, storedBytes(json));
+  if (!(await usingStore(() => collection.insert(entity, json)))) {
     throw new GraphError('Conflict', `Another ${type.name} already has the id '${id}'.`);
   }
   return entity;
 }
 
 /** The stored entity with this key, or Graph's 404. */
-export function readEntity(deps: OperationDeps, set: EntitySetModel, key: string): Entity {
-  const entity = collectionOf(deps, set).get(key);
+export async function readEntity(deps: OperationDeps, set: EntitySetModel, key: string): Promise<Entity> {
+  const entity = await collectionOf(deps, set).get(key);
   if (!entity) throw notFound(key);
   return entity;
 }
 
 /** Validates a PATCH body (only what was sent) by the entity's own type and applies it; the id cannot change. */
-export function updateEntity(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Entity {
+export async function updateEntity(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Promise<Entity> {
   const declared = entityType(deps, set);
-  const existing = readEntity(deps, set, key);
+  const existing = await readEntity(deps, set, key);
   deps.graph.validator.assertBody(recordedTypeOf(existing, declared, deps.graph.model).name, 'update', deps.validation, body);
   // applyPatch reads properties only: instance annotations (`@odata.type` of nested values aside) are dropped there.
   const patch = body as JsonObject;
@@ -98,12 +100,12 @@ export function updateEntity(deps: OperationDeps, set: EntitySetModel, key: stri
   }
   const updated = applyPatch(existing, patch, declared, deps.graph.model);
   const json = JSON.stringify(updated);
-  assertRoomToUpdate(deps, existing, storedBytes(json));
-  if (!writeToStore(() => collectionOf(deps, set).replace(updated, json))) throw notFound(key);
+  await assertRoomToUpdate(deps, existing, storedBytes(json));
+  if (!(await usingStore(() => collectionOf(deps, set).replace(updated, json)))) throw notFound(key);
   return updated;
 }
 
 /** Removes the entity, or answers Graph's 404. */
-export function deleteEntity(deps: OperationDeps, set: EntitySetModel, key: string): void {
-  if (!writeToStore(() => collectionOf(deps, set).delete(key))) throw notFound(key);
+export async function deleteEntity(deps: OperationDeps, set: EntitySetModel, key: string): Promise<void> {
+  if (!(await usingStore(() => collectionOf(deps, set).delete(key)))) throw notFound(key);
 }

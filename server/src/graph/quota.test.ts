@@ -10,13 +10,13 @@ const entities = (n: number): Entity[] => Array.from({ length: n }, (_, i) => ({
 const bytesOf = (list: Entity[]) => list.reduce((n, e) => n + storedBytes(JSON.stringify(e)), 0);
 
 describe('start-up checks against the storage limits', () => {
-  test('storeOverLimits: undefined within the limits, else one line naming the figures and the flag', () => {
+  test('storeOverLimits: undefined within the limits, else one line naming the figures and the flag', async () => {
     const store = createMemoryStore();
     store.reset(new Map([[PATH, entities(3)]]));
     const bytes = bytesOf(entities(3));
-    expect(storeOverLimits({ store, graph, maxEntities: 3, maxDataBytes: bytes })).toBeUndefined();
-    expect(storeOverLimits({ store, graph, maxEntities: 2, maxDataBytes: bytes })).toBe(`over a storage limit: ${PATH} holds 3 entities, more than --max-entities allows (2); raise --max-entities`);
-    expect(storeOverLimits({ store, graph, maxEntities: 3, maxDataBytes: 10 })).toBe(
+    expect(await storeOverLimits({ store, graph, maxEntities: 3, maxDataBytes: bytes })).toBeUndefined();
+    expect(await storeOverLimits({ store, graph, maxEntities: 2, maxDataBytes: bytes })).toBe(`over a storage limit: ${PATH} holds 3 entities, more than --max-entities allows (2); raise --max-entities`);
+    expect(await storeOverLimits({ store, graph, maxEntities: 3, maxDataBytes: 10 })).toBe(
       `over a storage limit: the stored JSON is ${bytes} bytes (0.0 MiB), more than --max-data-size allows (10 bytes, 0.0 MiB); raise --max-data-size`,
     );
   });

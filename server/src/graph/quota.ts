@@ -15,26 +15,27 @@ const ADVICE = 'Delete some, or restart mockgraph with a higher';
  * Refuses (507 quotaLimitReached) a create of `bytes` stored bytes that would take the entity set past
  * `--max-entities` or the store past `--max-data-size`. @see https://learn.microsoft.com/graph/errors
  */
-export function assertRoomToCreate(deps: QuotaDeps, set: EntitySetModel, collection: EntityCollection, bytes: number): void {
-  const count = collection.count();
+export async function assertRoomToCreate(deps: QuotaDeps, set: EntitySetModel, collection: EntityCollection, bytes: number): Promise<void> {
+  const count = await collection.count();
   if (count >= deps.maxEntities) {
     throw new GraphError('quotaLimitReached', `Insufficient storage: the entity set '${set.path}' already holds ${groupDigits(count)} entities, the most that --max-entities allows (${groupDigits(deps.maxEntities)}). ${ADVICE} --max-entities.`);
   }
-  assertRoomFor(deps, bytes);
+  await assertRoomFor(deps, bytes);
 }
 
 /**
  * Refuses an update that grows the store past `--max-data-size`: `bytes` is the updated entity's stored size;
  * the existing one is measured only when the store would otherwise be over (a shrinking PATCH always fits).
  */
-export function assertRoomToUpdate(deps: QuotaDeps, existing: Entity, bytes: number): void {
-  if (deps.store.dataBytes() + bytes <= deps.maxDataBytes) return;
-  assertRoomFor(deps, bytes - storedBytes(JSON.stringify(existing)));
+export async function assertRoomToUpdate(deps: QuotaDeps, existing: Entity, bytes: number): Promise<void> {
+  if ((await deps.store.dataBytes()) + bytes <= deps.maxDataBytes) return;
+  await assertRoomFor(deps, bytes - storedBytes(JSON.stringify(existing)));
 }
 
-function assertRoomFor(deps: QuotaDeps, added: number): void {
-  const stored = deps.store.dataBytes();
-  if (added <= 0 || stored + added <= deps.maxDataBytes) return;
+async function assertRoomFor(deps: QuotaDeps, added: number): Promise<void> {
+  if (added <= 0) return;
+  const stored = await deps.store.dataBytes();
+  if (stored + added <= deps.maxDataBytes) return;
   throw new GraphError(
     'quotaLimitReached',
     `Insufficient storage: this write would take the stored data to ${groupDigits(stored + added)} bytes, past the ${groupDigits(deps.maxDataBytes)} bytes that --max-data-size allows (${groupDigits(stored)} bytes are stored now). ${ADVICE} --max-data-size.`,
@@ -49,9 +50,10 @@ function reason(breach: ReturnType<typeof findBreach>): string | undefined {
  * At start-up: why the store's content (a data file, or the seed just applied) is over the limits, in one
  * line, or undefined. Counts only: no entity is serialised.
  */
-export function storeOverLimits(deps: QuotaDeps & Pick<AppDeps, 'graph'>): string | undefined {
-  const counts = deps.graph.model.entitySets.map((set) => [set.path, deps.store.collection(set.path).count()] as const);
-  return reason(findBreach(counts, deps.store.dataBytes(), deps));
+export async function storeOverLimits(deps: QuotaDeps & Pick<AppDeps, 'graph'>): Promise<string | undefined> {
+  const counts: Array<readonly [string, number]> = [];
+  for (const set of deps.graph.model.entitySets) counts.push([set.path, await deps.store.collection(set.path).count()]);
+  return reason(findBreach(counts, await deps.store.dataBytes(), deps));
 }
 
 /** Why `contents` (what a reset would store, e.g. the seed in every entity set) is over the limits, or undefined. */

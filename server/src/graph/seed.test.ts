@@ -23,13 +23,13 @@ describe('the default seed and applying it', () => {
     expect(Object.keys(exampleSeed(withoutExample, 'doc'))).toEqual(['security/ipSecurityProfiles', 'security/secureScoreControlProfiles']);
   });
 
-  test('an empty store gets every seed in one reset; a store with data seeds only its empty sets', () => {
+  test('an empty store gets every seed in one reset; a store with data seeds only its empty sets', async () => {
     const seed = prepareSeeds(exampleSeed(withExample, 'metadata'), withExample, 'metadata');
     const empty = createMemoryStore();
-    expect(applySeeds(empty, seed)).toBe(seed.size);
+    expect(await applySeeds(empty, seed)).toBe(seed.size);
     const used = createMemoryStore();
     used.collection('security/threatNotes').insert({ id: 'kept' });
-    expect(applySeeds(used, seed)).toBe(seed.size - 1);
+    expect(await applySeeds(used, seed)).toBe(seed.size - 1);
     expect([...used.collection('security/threatNotes').values()]).toEqual([{ id: 'kept' }]);
     expect(used.collection('security/ipSecurityProfiles').count()).toBe(1);
   });

@@ -149,17 +149,18 @@ export function prepareSeeds(input: SeedInput | undefined, graph: GraphDefinitio
  * Puts each set's seed into its collection when that is empty (a store that already holds data, e.g. a --data
  * file, keeps it); returns how many entities were stored.
  */
-export function applySeeds(store: EntityStore, seed: PreparedSeed): number {
+export async function applySeeds(store: EntityStore, seed: PreparedSeed): Promise<number> {
+  if (store.seedEmpty) return store.seedEmpty(seed);
   // Into a store that holds nothing at all, one reset stores everything: one SQLite transaction, not one per entity.
-  if (store.dataBytes() === 0) {
-    store.reset(seed);
+  if ((await store.dataBytes()) === 0) {
+    await store.reset(seed);
     return [...seed.values()].reduce((n, entities) => n + entities.length, 0);
   }
   let stored = 0;
   for (const [path, entities] of seed) {
     const collection = store.collection(path);
-    if (collection.count() > 0) continue;
-    for (const e of entities) collection.insert(e);
+    if ((await collection.count()) > 0) continue;
+    for (const e of entities) await collection.insert(e);
     stored += entities.length;
   }
   return stored;

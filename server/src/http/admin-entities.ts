@@ -28,20 +28,22 @@ export function entitySetParam(deps: AppDeps, req: Request): EntitySetModel {
 }
 
 /** Entity counts by entity-set path, in the model's order. */
-export function countsBySet(deps: AppDeps): Record<string, number> {
-  return Object.fromEntries(deps.graph.model.entitySets.map((set) => [set.path, deps.store.collection(set.path).count()]));
+export async function countsBySet(deps: AppDeps): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const set of deps.graph.model.entitySets) counts[set.path] = await deps.store.collection(set.path).count();
+  return counts;
 }
 
 /** One page of a set's entities, as stored, in store order, without copying the rest. */
-export function pageOfSet(deps: AppDeps, set: EntitySetModel, offset: number, limit: number): { value: Entity[]; total: number } {
+export async function pageOfSet(deps: AppDeps, set: EntitySetModel, offset: number, limit: number): Promise<{ value: Entity[]; total: number }> {
   const collection = deps.store.collection(set.path);
   const value: Entity[] = [];
   let index = 0;
-  for (const e of collection.values()) {
+  for await (const e of collection.values()) {
     if (value.length >= limit) break;
     if (index++ >= offset) value.push(e);
   }
-  return { value, total: collection.count() };
+  return { value, total: await collection.count() };
 }
 
 /**
@@ -49,10 +51,10 @@ export function pageOfSet(deps: AppDeps, set: EntitySetModel, offset: number, li
  * `{ "value": [...] }`), created all or nothing under the set's create contract and the quotas, even in a set
  * whose API pages document no POST.
  */
-export function createInSet(deps: AppDeps, path: string, body: unknown): GraphResponse {
+export async function createInSet(deps: AppDeps, path: string, body: unknown): Promise<GraphResponse> {
   const set = entitySetAt(deps, path);
-  if (Array.isArray(body)) return { status: 201, json: { value: createEntities(deps, set, body, true) } };
-  const [entity] = createEntities(deps, set, [body], false);
+  if (Array.isArray(body)) return { status: 201, json: { value: await createEntities(deps, set, body, true) } };
+  const [entity] = await createEntities(deps, set, [body], false);
   return { status: 201, json: entity };
 }
 
@@ -60,9 +62,9 @@ export function createInSet(deps: AppDeps, path: string, body: unknown): GraphRe
  * `DELETE /_mockgraph/entities/{set path}/{id}`: removes one entity from any entity set, even one whose API pages
  * document no DELETE (so that a contract run can leave a shared sandbox as it found it). 204, or 404.
  */
-export function deleteInSet(deps: AppDeps, segments: readonly string[]): GraphResponse {
+export async function deleteInSet(deps: AppDeps, segments: readonly string[]): Promise<GraphResponse> {
   const id = segments[segments.length - 1] ?? '';
   const set = entitySetAt(deps, segments.slice(0, -1).join('/'));
-  deleteEntity(deps, set, id);
+  await deleteEntity(deps, set, id);
   return { status: 204 };
 }

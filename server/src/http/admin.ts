@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 import type { Request, Router } from 'express';
-import { STORE_UNAVAILABLE_RETRY_AFTER_SECONDS, writeToStore } from '../graph/entity-operations';
+import { usingStore } from '../graph/entity-operations';
 import { GraphError } from '../graph/errors';
 import { applySeeds } from '../graph/seed';
 import type { AppDeps } from '../options';
@@ -34,14 +34,14 @@ function inspectorFiles(): Map<string, [string, string]> {
 }
 
 /** Seeds every empty collection with its own seed (at start-up: a data file that holds entities keeps them). */
-export function seedEmptyCollections(deps: AppDeps): number {
+export function seedEmptyCollections(deps: AppDeps): Promise<number> {
   return applySeeds(deps.store, deps.seed);
 }
 
 /** Puts every collection back to its own seed in one atomic step and forgets every paging snapshot. */
-export function resetToSeed(deps: AppDeps): number {
+export async function resetToSeed(deps: AppDeps): Promise<number> {
   const contents = new Map<string, readonly Entity[]>(deps.graph.model.entitySets.map((set) => [set.path, deps.seed.get(set.path) ?? []]));
-  writeToStore(() => deps.store.reset(contents));
+  await usingStore(() => deps.store.reset(contents));
   deps.cursors.clear();
   return [...contents.values()].reduce((n, entities) => n + entities.length, 0);
 }
@@ -56,15 +56,15 @@ function intParam(req: Request, name: string, fallback: number, min: number, max
 }
 
 /** One page of stored entities across the entity sets, in store order, without copying the rest. */
-function pageOfEntities(deps: AppDeps, offset: number, limit: number): { value: Entity[]; total: number } {
+async function pageOfEntities(deps: AppDeps, offset: number, limit: number): Promise<{ value: Entity[]; total: number }> {
   const value: Entity[] = [];
   let total = 0;
   for (const set of deps.graph.model.entitySets) {
     const collection = deps.store.collection(set.path);
-    const count = collection.count();
+    const count = await collection.count();
     if (value.length < limit && offset < total + count) {
       let index = total;
-      for (const e of collection.values()) {
+      for await (const e of collection.values()) {
         if (index++ < offset) continue;
         if (value.length >= limit) break;
         value.push(e);
@@ -73,6 +73,13 @@ function pageOfEntities(deps: AppDeps, offset: number, limit: number): { value: 
     total += count;
   }
   return { value, total };
+}
+
+/** What health reports of the store's content: entities in all, by set, and the revision. */
+async function storeFigures(deps: AppDeps): Promise<{ profiles: number; entitySets: Record<string, number>; revision: number }> {
+  const entitySets = await countsBySet(deps);
+  const profiles = Object.values(entitySets).reduce((n, c) => n + c, 0);
+  return { profiles, entitySets, revision: await deps.store.revision() };
 }
 
 /** One logged request with its headers and bodies, or the admin API's 404 saying which ids the log still keeps. */
@@ -93,26 +100,25 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
   const router = express.Router();
   const started = Date.now();
   const files = inspectorFiles();
-  const total = () => deps.graph.model.entitySets.reduce((n, set) => n + deps.store.collection(set.path).count(), 0);
 
   router.use((_req, res, next) => {
     for (const [name, value] of Object.entries(ADMIN_SECURITY_HEADERS)) res.setHeader(name, value);
     next();
   });
-  router.get('/health', (_req, res) => {
+  router.get('/health', async (_req, res) => {
     const health = deps.store.health();
+    // The figures come from the store: one that is not ready may not answer, and health must answer anyway.
+    const figures = health.ready ? await storeFigures(deps).catch(() => undefined) : undefined;
     send(res, {
       status: health.ready ? 200 : 503,
-      headers: health.ready ? {} : { [HEADER.retryAfter]: String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      headers: health.ready ? {} : { [HEADER.retryAfter]: String(health.retryAfterSeconds ?? 30) },
       json: {
         status: health.ready ? 'ok' : 'unavailable',
         live: true,
         ready: health.ready,
         ...(health.reason === undefined ? {} : { reason: health.reason }),
         store: deps.storeDescription,
-        profiles: total(),
-        entitySets: countsBySet(deps),
-        revision: deps.store.revision(),
+        ...figures,
         requests: log.total(),
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
       },
@@ -127,8 +133,8 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
     });
   }
   router.use(requireAdminAccess(deps));
-  router.post('/reset', refuseCrossSite(), (req, res) => {
-    const profiles = resetToSeed(deps);
+  router.post('/reset', refuseCrossSite(), async (req, res) => {
+    const profiles = await resetToSeed(deps);
     deps.logNotice(`mockgraph: reset: every entity set put back to the seed (${profiles} entities) by ${req.socket.remoteAddress ?? 'unknown'}, request-id ${String(res.getHeader(HEADER.requestId))}`);
     send(res, { status: 200, json: { profiles } });
   });
@@ -138,24 +144,25 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
   router.get('/requests/:id', (req, res) => {
     send(res, { status: 200, json: loggedRequest(log, req.params.id) });
   });
-  router.get('/profiles', (req, res) => {
+  router.get('/profiles', async (req, res) => {
     const limit = intParam(req, 'limit', 50, 1, MAX_ADMIN_PAGE);
     const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const page = pageOfEntities(deps, offset, limit);
-    send(res, { status: 200, json: { ...page, offset, limit, revision: deps.store.revision() } });
+    const page = await usingStore(() => pageOfEntities(deps, offset, limit));
+    send(res, { status: 200, json: { ...page, offset, limit, revision: await usingStore(() => deps.store.revision()) } });
   });
-  router.get('/entities', (req, res) => {
+  router.get('/entities', async (req, res) => {
     const set = entitySetParam(deps, req);
     const limit = intParam(req, 'limit', 50, 1, MAX_ADMIN_PAGE);
     const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    send(res, { status: 200, json: { set: set.path, ...pageOfSet(deps, set, offset, limit), offset, limit, revision: deps.store.revision() } });
+    const page = await usingStore(() => pageOfSet(deps, set, offset, limit));
+    send(res, { status: 200, json: { set: set.path, ...page, offset, limit, revision: await usingStore(() => deps.store.revision()) } });
   });
-  router.post('/entities/{*path}', refuseCrossSite(), requireJsonBody(), parseJsonBody(deps.bodyLimitBytes), (req, res) => {
+  router.post('/entities/{*path}', refuseCrossSite(), requireJsonBody(), parseJsonBody(deps.bodyLimitBytes), async (req, res) => {
     const segments = (req.params as { path?: string[] }).path ?? [];
-    send(res, createInSet(deps, segments.join('/'), req.body));
+    send(res, await createInSet(deps, segments.join('/'), req.body));
   });
-  router.delete('/entities/{*path}', refuseCrossSite(), (req, res) => {
-    send(res, deleteInSet(deps, (req.params as { path?: string[] }).path ?? []));
+  router.delete('/entities/{*path}', refuseCrossSite(), async (req, res) => {
+    send(res, await deleteInSet(deps, (req.params as { path?: string[] }).path ?? []));
   });
   router.all('/{*rest}', (req) => {
     throw new GraphError('ResourceNotFound', `No admin resource at ${ADMIN_ROOT}${req.path.slice(0, 200)}: try /health, /reset, /requests, /requests/ID, /entities?set=PATH, POST /entities/PATH, DELETE /entities/PATH/ID, /profiles or the inspector page at ${ADMIN_ROOT}/.`);

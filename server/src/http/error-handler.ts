@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { GraphErrorBody } from '../../../generated/graph';
+import { storeUnavailable } from '../graph/entity-operations';
 import { GraphError } from '../graph/errors';
+import { StoreUnavailableError } from '../store/store';
 import type { AppDeps } from '../options';
 import { requestContext } from './context';
 import { noteError } from './request-log';
@@ -53,7 +55,7 @@ export function writeGraphError(res: Response, deps: AppDeps, err: GraphError): 
 /** The one error boundary: GraphErrors go out as they are, anything else as a 500 without details. */
 export function graphErrorHandler(deps: AppDeps): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    let graphError = err instanceof GraphError ? err : undefined;
+    let graphError = err instanceof GraphError ? err : err instanceof StoreUnavailableError ? storeUnavailable(err) : undefined;
     if (!graphError && typeof err === 'object' && err !== null) graphError = fromBodyParser(err);
     if (!graphError) {
       deps.logError(`mockgraph: unexpected error (request-id ${requestContext(res).requestId}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -90,8 +90,8 @@ function runPaged(input: HandlerInput, target: QueryTarget): MaybePromise<{ page
 }
 
 /** POST to the collection: 201 with the entity, or 204 with `Prefer: return=minimal`. Both carry Location. */
-export const createHandler: Handler = (input) => {
-  const entity = createEntity(input.deps, input.target.set, input.body);
+export const createHandler: Handler = async (input) => {
+  const entity = await createEntity(input.deps, input.target.set, input.body);
   const location = entityUrl(input.root, input.target.set, entity.id);
   if (input.prefer.return === 'minimal') {
     return { status: 204, headers: { [HEADER.location]: location, [HEADER.odataEntityId]: location, [HEADER.preferenceApplied]: 'return=minimal' } };
@@ -118,21 +118,21 @@ export const countHandler: Handler = (input) => {
 };
 
 /** GET of one entity, with `$select`. */
-export const readHandler: Handler<Keyed> = (input) => {
+export const readHandler: Handler<Keyed> = async (input) => {
   const { select } = parseQuery(input, 'entity');
-  return entityResponse(input, readEntity(input.deps, input.target.set, input.target.key), 200, {}, select);
+  return entityResponse(input, await readEntity(input.deps, input.target.set, input.target.key), 200, {}, select);
 };
 
 /** PATCH: 204, or 200 with the entity under `Prefer: return=representation`. */
-export const updateHandler: Handler<Keyed> = (input) => {
-  const entity = updateEntity(input.deps, input.target.set, input.target.key, input.body);
+export const updateHandler: Handler<Keyed> = async (input) => {
+  const entity = await updateEntity(input.deps, input.target.set, input.target.key, input.body);
   if (input.prefer.return === 'representation') return entityResponse(input, entity, 200, { [HEADER.preferenceApplied]: 'return=representation' });
   return { status: 204 };
 };
 
 /** DELETE of the entity, or of its reference (for a containment, removing the reference deletes it). */
-export const deleteHandler: Handler<Keyed> = (input) => {
-  deleteEntity(input.deps, input.target.set, input.target.key);
+export const deleteHandler: Handler<Keyed> = async (input) => {
+  await deleteEntity(input.deps, input.target.set, input.target.key);
   return { status: 204 };
 };
 
@@ -147,9 +147,9 @@ export const listReferencesHandler: Handler = (input) => {
 };
 
 /** GET of `/{id}/$ref`: the member's absolute URL. */
-export const readReferenceHandler: Handler<Keyed> = (input) => {
+export const readReferenceHandler: Handler<Keyed> = async (input) => {
   const { deps, root, target } = input;
-  const entity = readEntity(deps, target.set, target.key);
+  const entity = await readEntity(deps, target.set, target.key);
   const context = input.metadata === 'none' ? undefined : referenceContextUrl(root, false);
   return { status: 200, json: referencePayload(entityUrl(root, target.set, entity.id), context) };
 };
@@ -159,10 +159,10 @@ export const readReferenceHandler: Handler<Keyed> = (input) => {
  * containment, re-adding it is an idempotent 204. Any other body is an entity representation: the page's
  * own request line may be `POST /<set>/$ref` with the entity as body (the seed page's is), so it creates.
  */
-export const addReferenceHandler: Handler = (input) => {
+export const addReferenceHandler: Handler = async (input) => {
   if (!isReferenceBody(input.body)) return createHandler(input);
   const key = resolveReference(input.body['@odata.id'], input.root, input.target.set, input.deps.graph.model);
-  readEntity(input.deps, input.target.set, key);
+  await readEntity(input.deps, input.target.set, key);
   return { status: 204 };
 };
 
@@ -170,9 +170,9 @@ export const addReferenceHandler: Handler = (input) => {
  * A bound action or function: the generic bulk semantics, or the documented response. Entities it created or
  * changed come back as a collection of the entity type. @see OData Protocol §11.5.4
  */
-export const operationHandler: Handler<Extract<ResourceTarget, { kind: 'operation' }>> = (input) => {
+export const operationHandler: Handler<Extract<ResourceTarget, { kind: 'operation' }>> = async (input) => {
   const { deps, root, target, metadata } = input;
-  const result = runOperation(deps, target.set, target.key, target.operation, input.body);
+  const result = await runOperation(deps, target.set, target.key, target.operation, input.body);
   if (result.kind === 'none') return { status: 204 };
   if (result.kind === 'documented') return result.body === undefined || result.body === null ? { status: result.status } : { status: result.status, json: result.body };
   const type = entityTypeOf(input);

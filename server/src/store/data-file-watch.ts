@@ -34,6 +34,6 @@ export class DataFileWatch {
   /** Throws StoreUnavailableError unless a write now would land in the file at the path. */
   assertWritable(): void {
     const health = this.health();
-    if (!health.ready) throw new StoreUnavailableError(health.reason);
+    if (!health.ready) throw new StoreUnavailableError(health.reason ?? 'the data file cannot be written');
   }
 }

@@ -1,9 +1,9 @@
 import { buildContent, EntityIndex } from './entity-index';
 import type { StoreTally } from './entity-index';
-import type { Entity, EntityCollection, EntityStore } from './store';
+import type { Entity, SyncEntityCollection, SyncEntityStore } from './store';
 import { storedBytes } from './store';
 
-class MemoryCollection implements EntityCollection {
+class MemoryCollection implements SyncEntityCollection {
   readonly index: EntityIndex;
 
   constructor(tally: StoreTally) {
@@ -37,7 +37,7 @@ class MemoryCollection implements EntityCollection {
 }
 
 /** The default store: process memory, gone when the process ends. */
-export function createMemoryStore(): EntityStore {
+export function createMemoryStore(): SyncEntityStore {
   const tally: StoreTally = { bytes: 0, revision: 0 };
   const collections = new Map<string, MemoryCollection>();
   const collection = (path: string) => {

@@ -5,7 +5,7 @@ import { buildContent, EntityIndex } from './entity-index';
 import type { IndexContent, StoreTally } from './entity-index';
 import { findBreach } from './limits';
 import type { StorageLimits } from './limits';
-import type { Entity, EntityCollection, EntityStore } from './store';
+import type { Entity, SyncEntityCollection, SyncEntityStore } from './store';
 import { CONTAINER_OVERHEAD_BYTES, storedBytes, StoreUnavailableError } from './store';
 
 /** Raised when the data file cannot be served: held by another mockgraph process, not a database, or over a storage limit. */
@@ -63,7 +63,7 @@ class DataFile {
  * goes to SQLite first, inside its own transaction, and only then to memory; a write that returns has been
  * committed to the WAL, so it survives a crash of the process (kill -9).
  */
-class SqliteCollection implements EntityCollection {
+class SqliteCollection implements SyncEntityCollection {
   constructor(
     private readonly data: DataFile,
     private readonly path: string,
@@ -137,7 +137,7 @@ function storedFigures(db: Database.Database): { counts: Array<[string, number]>
  * mode, so a second process pointed at the same file refuses to start instead of serving a stale copy; a file
  * over the storage limits is refused before any of it is loaded.
  */
-export function createSqliteStore(file: string, limits: Partial<StorageLimits> = {}): EntityStore {
+export function createSqliteStore(file: string, limits: Partial<StorageLimits> = {}): SyncEntityStore {
   const db = openDatabase(file);
   let figures: ReturnType<typeof storedFigures>;
   try {

@@ -1,31 +1,104 @@
+import type { GraphModel, StructuredTypeModel } from '../graph/model';
+import type { CollectionQuery } from '../odata/query/ast';
 /** A stored entity: plain JSON, Graph property names verbatim, no @odata.* keys. */
 export type Entity = { readonly id: string; readonly [property: string]: unknown };
 
+/** A value, or a promise of it: the memory and SQLite stores answer at once, a database server later. */
+export type Awaitable<T> = T | Promise<T>;
+
 /**
- * One entity collection behind the store interface; all operations are synchronous and atomic. A write the
- * store cannot make durable throws StoreUnavailableError and changes nothing.
+ * One entity collection behind the store interface; every operation is atomic, and synchronous in the memory and
+ * SQLite stores (a server's store answers with promises). An operation the store cannot carry out now (its data
+ * file was replaced, its database is unreachable) throws or rejects with StoreUnavailableError and changes nothing.
  */
 export interface EntityCollection {
-  get(id: string): Entity | undefined;
+  get(id: string): Awaitable<Entity | undefined>;
   /** Adds a new entity; false when the id is taken. `json`: its `JSON.stringify`, when the caller has it already. */
-  insert(entity: Entity, json?: string): boolean;
+  insert(entity: Entity, json?: string): Awaitable<boolean>;
   /** Replaces an existing entity; false when it does not exist. `json` as for insert. */
+  replace(entity: Entity, json?: string): Awaitable<boolean>;
+  delete(id: string): Awaitable<boolean>;
+  count(): Awaitable<number>;
+  /** Every entity, in insertion order. */
+  values(): Iterable<Entity> | AsyncIterable<Entity>;
+  /**
+   * Runs collection queries itself (a database store compiles them to its own language); when absent, the query
+   * engine evaluates them over `values()`.
+   */
+  readonly queries?: CollectionQueries;
+}
+
+/** A collection that answers at once (memory, SQLite): what tests and start-up code may rely on. */
+export interface SyncEntityCollection extends EntityCollection {
+  get(id: string): Entity | undefined;
+  insert(entity: Entity, json?: string): boolean;
   replace(entity: Entity, json?: string): boolean;
   delete(id: string): boolean;
   count(): number;
-  /** Every entity, in insertion order. */
   values(): Iterable<Entity>;
+}
+
+/** A store that answers at once, in this process (memory, SQLite). */
+export interface SyncEntityStore extends EntityStore {
+  collection(path: string): SyncEntityCollection;
+  reset(contents: ReadonlyMap<string, readonly Entity[]>): void;
+  dataBytes(): number;
+  revision(): number;
+  close(): void;
+}
+
+/** A store's own evaluation of collection queries: the same results, in the same order, as the query engine's. */
+export interface CollectionQueries {
+  /** One page of a query (its first, or the one a `$skiptoken` of any replica names). */
+  page(query: CollectionQuery, ctx: StoreQueryContext): Promise<QueryPage>;
+  /** How many entities match the query's `$filter`, `$search` and cast. */
+  count(query: CollectionQuery, ctx: StoreQueryContext): Promise<number>;
+}
+
+/** What a store's query needs besides the query. */
+export interface StoreQueryContext {
+  type: StructuredTypeModel;
+  model: GraphModel;
+  pageSize: number;
+  now: () => Date;
+  /** The query's time budget; a query that exceeds it is stopped with the engine's 400. */
+  budgetMs: number;
+  signal?: AbortSignal;
+}
+
+/** One page of a collection query. */
+export interface QueryPage {
+  entities: Entity[];
+  /** `@odata.count`, when `$count=true`. */
+  count: number | undefined;
+  /** The `$skiptoken` of the next page, when there is one. */
+  nextToken: string | undefined;
+  /** The `$select` in force, as the context URL lists it. */
+  select: string[] | undefined;
 }
 
 /** Whether the store can take writes; `reason` says why not, for health and 503s. */
 export interface StoreHealth {
   ready: boolean;
   reason?: string;
+  /** When not ready: when a client may try again (default 30 s: a data file needs a restart). */
+  retryAfterSeconds?: number;
 }
 
-/** Thrown by a write the store cannot make durable (its data file was deleted or replaced); nothing was changed. */
+/**
+ * Thrown by an operation the store cannot carry out now (its data file was deleted or replaced, its database is
+ * unreachable); nothing was changed. `retryAfterSeconds`: when a client may try again; `scope`: whether only
+ * writes (a data file: reads go on from memory) or every operation (a database server) are unavailable.
+ */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 30,
+    readonly scope: 'writes' | 'store' = 'writes',
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -88,12 +161,17 @@ export interface EntityStore {
    * Replaces the whole content with `contents` (entity-set path → entities) in one atomic step: a crash
    * leaves either the old or the new content. Collections not named are emptied.
    */
-  reset(contents: ReadonlyMap<string, readonly Entity[]>): void;
+  reset(contents: ReadonlyMap<string, readonly Entity[]>): Awaitable<void>;
+  /**
+   * Puts each set's entities into it when it is empty, atomically, and returns how many were stored; a store
+   * shared by replicas implements it so that replicas starting at once seed once. Without it, applySeeds does it.
+   */
+  seedEmpty?(contents: ReadonlyMap<string, readonly Entity[]>): Promise<number>;
   /** The stored JSON size of every entity in all collections, in bytes (UTF-8 of JSON.stringify). */
-  dataBytes(): number;
+  dataBytes(): Awaitable<number>;
   /** Grows by at least one on every successful write and reset; tells pollers that something changed. */
-  revision(): number;
-  /** Whether writes can be made durable now (a deleted or replaced data file makes it not ready). */
+  revision(): Awaitable<number>;
+  /** Whether writes can be made durable now (a deleted or replaced data file, an unreachable database: not ready). */
   health(): StoreHealth;
-  close(): void;
+  close(): Awaitable<void>;
 }

@@ -2,7 +2,7 @@ import { toStoredEntity } from '../../graph/entity-shape';
 import { GraphError } from '../../graph/errors';
 import { generateProfiles } from '../../seed/generate';
 import { createMemoryStore } from '../../store/memory-store';
-import type { Entity } from '../../store/store';
+import type { Entity, SyncEntityCollection } from '../../store/store';
 import { sortEntities } from './sort';
 import { QueryCursors } from './cursors';
 import type { QueryContext, QueryPage } from './execute';
@@ -86,7 +86,8 @@ describe('runCollectionQuery and countMatching', () => {
     let read = 0;
     const slow = PROFILES_2K.map((e) => e);
     const ctx = context(slow, { sliceMs: 2 });
-    const values = ctx.collection.values.bind(ctx.collection);
+    const collection = ctx.collection as SyncEntityCollection;
+    const values = collection.values.bind(collection);
     ctx.collection.values = function* () {
       for (const e of values()) {
         read++;

@@ -1,5 +1,5 @@
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
-import type { Entity, EntityCollection } from '../../store/store';
+import type { Entity, EntityCollection, QueryPage, StoreQueryContext } from '../../store/store';
 import { projectEntity } from './apply';
 import type { CollectionQuery, SelectItem } from './ast';
 import type { QueryCursors } from './cursors';
@@ -12,16 +12,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** The largest page a client may ask for with `Prefer: odata.maxpagesize`. */
 export const MAX_PAGE_SIZE = 1000;
 
-/** One page of a collection query. */
-export interface QueryPage {
-  entities: Entity[];
-  /** `@odata.count`, when `$count=true`. */
-  count: number | undefined;
-  /** The `$skiptoken` of the next page, when there is one. */
-  nextToken: string | undefined;
-  /** The `$select` in force, as the context URL lists it. */
-  select: string[] | undefined;
-}
+export type { QueryPage };
 
 /** What a query runs against. */
 export interface QueryContext {
@@ -47,7 +38,7 @@ function issuedNow(ctx: QueryContext): number {
 function pageOf(ctx: QueryContext, ids: readonly string[], from: number, size: number): Entity[] {
   const out: Entity[] = [];
   for (const id of ids.slice(from, from + size)) {
-    const e = ctx.collection.get(id);
+    const e = entityNow(ctx.collection, id);
     if (e) out.push(e);
   }
   return out;
@@ -59,11 +50,38 @@ function pageOf(ctx: QueryContext, ids: readonly string[], from: number, size: n
  * which each `$skiptoken` serves its page. @see OData v4.01 Protocol §11.2.6.7 (Server-Driven Paging)
  */
 export function runCollectionQuery(ctx: QueryContext, query: CollectionQuery): MaybePromise<QueryPage> {
+  if (ctx.collection.queries) return ctx.collection.queries.page(query, storeContext(ctx));
   if (query.skiptoken !== undefined) return continueQuery(ctx, query.skiptoken);
   const plain = firstPageInStoreOrder(ctx, query);
   if (plain) return plain;
   const clock = new EvaluationClock(evaluationControl(ctx.evaluation));
-  return andThen(matchingEntities(ctx.collection.values(), query, ctx.type, ctx.model, clock), (matching) => firstPage(ctx, query, matching, clock));
+  return andThen(matchingEntities(inMemory(ctx.collection), query, ctx.type, ctx.model, clock), (matching) => firstPage(ctx, query, matching, clock));
+}
+
+/** What a store that runs queries itself is told besides the query. */
+function storeContext(ctx: QueryContext): StoreQueryContext {
+  const evaluation = evaluationControl(ctx.evaluation);
+  return { type: ctx.type, model: ctx.model, pageSize: ctx.pageSize, now: ctx.now, budgetMs: evaluation.budgetMs, signal: evaluation.signal };
+}
+
+/** The collection's entities, from a store that holds them in memory (one that runs queries itself never gets here). */
+function inMemory(collection: EntityCollection): Iterable<Entity> {
+  const values = collection.values();
+  if (!(Symbol.iterator in values)) throw new Error('a store without in-memory values must run its queries itself');
+  return values;
+}
+
+/** A count a store that holds its entities in memory answers at once. */
+function countNow(collection: EntityCollection): number {
+  const n = collection.count();
+  if (typeof n !== 'number') throw new Error('a store without in-memory values must run its queries itself');
+  return n;
+}
+
+function entityNow(collection: EntityCollection, id: string): Entity | undefined {
+  const e = collection.get(id);
+  if (e instanceof Promise) throw new Error('a store without in-memory values must run its queries itself');
+  return e;
 }
 
 function firstPage(ctx: QueryContext, query: CollectionQuery, matching: Entity[], clock: EvaluationClock): MaybePromise<QueryPage> {
@@ -87,13 +105,13 @@ function firstPage(ctx: QueryContext, query: CollectionQuery, matching: Entity[]
  */
 function firstPageInStoreOrder(ctx: QueryContext, query: CollectionQuery): QueryPage | undefined {
   if (query.filter || query.search || query.cast || query.orderby.length > 0) return undefined;
-  const total = ctx.collection.count();
+  const total = countNow(ctx.collection);
   const skip = query.skip ?? 0;
   const want = Math.max(0, Math.min(query.top ?? Infinity, total - skip));
   if (want > ctx.pageSize) return undefined;
   const entities: Entity[] = [];
   let index = 0;
-  for (const e of ctx.collection.values()) {
+  for (const e of inMemory(ctx.collection)) {
     if (entities.length >= want) break;
     if (index++ >= skip) entities.push(projectEntity(e, query.select));
   }
@@ -111,8 +129,9 @@ function continueQuery(ctx: QueryContext, token: string): QueryPage {
 
 /** `/$count` with `$filter`/`$search`: the number of matching entities, counted cooperatively. */
 export function countMatching(ctx: QueryContext, query: CollectionQuery): MaybePromise<number> {
-  if (!query.filter && !query.search && !query.cast) return ctx.collection.count();
+  if (ctx.collection.queries) return ctx.collection.queries.count(query, storeContext(ctx));
+  if (!query.filter && !query.search && !query.cast) return countNow(ctx.collection);
   let n = 0;
-  const scan = scanMatching(ctx.collection.values(), query, ctx.type, ctx.model, new EvaluationClock(evaluationControl(ctx.evaluation)), () => n++);
+  const scan = scanMatching(inMemory(ctx.collection), query, ctx.type, ctx.model, new EvaluationClock(evaluationControl(ctx.evaluation)), () => n++);
   return andThen(scan, () => n);
 }
