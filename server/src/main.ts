@@ -3,6 +3,10 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp } from './app';
+import { storeReady } from './http/store-ready';
+import { createPostgresStore, DatabaseError } from './store/postgres/postgres-store';
+import { databaseName } from './store/postgres/failures';
+import { defaultIndexes } from './store/postgres/indexes';
 import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
 import { loadOperationModules } from './cli/operation-modules';
@@ -73,8 +77,33 @@ function readSeed(settings: ServeSettings): SeedInput {
   }
 }
 
-function openStore(settings: ServeSettings): { store: EntityStore; where: string } {
-  if (settings.data === undefined) return { store: createMemoryStore(), where: 'in memory (gone when the server stops)' };
+/** Whether `--data` names a PostgreSQL database rather than a SQLite file. */
+function isDatabaseUrl(data: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(data);
+}
+
+/** The PostgreSQL store of a postgres:// --data, once it is reached and migrated, or exit 2 with one line. */
+async function openDatabase(settings: ServeSettings, url: string, schemaDirs: readonly string[]): Promise<{ store: EntityStore; where: string; described: string }> {
+  const store = createPostgresStore({
+    url,
+    tokenSecret: settings.tokenSecret,
+    connectTimeoutMs: settings.connectTimeout * 1000,
+    indexes: defaultIndexes(loadGraphDefinition(schemaDirs).model),
+    logNotice: (message) => process.stderr.write(message + '\n'),
+  });
+  try {
+    await store.opened;
+  } catch (err) {
+    await store.close();
+    fail(err instanceof DatabaseError ? err.message : String(err));
+  }
+  return { store, where: `in the PostgreSQL database ${databaseName(url)}`, described: `postgres:${store.description}` };
+}
+
+async function openStore(settings: ServeSettings): Promise<{ store: EntityStore; where: string; described: string }> {
+  if (settings.data === undefined) return { store: createMemoryStore(), where: 'in memory (gone when the server stops)', described: 'memory' };
+  if (isDatabaseUrl(settings.data)) return openDatabase(settings, settings.data, settings.schemas);
+  if (settings.tokenSecret !== undefined) fail('--token-secret signs the $skiptoken links of a postgres:// --data; remove it, or use a postgres:// --data');
   const path = resolve(settings.data);
   // Loaded only when asked for: the native module is not needed for an in-memory sandbox.
   let sqlite: typeof import('./store/sqlite-store');
@@ -96,7 +125,7 @@ function openStore(settings: ServeSettings): { store: EntityStore; where: string
     fail((err as Error).message);
   }
   try {
-    return { store: createSqliteStore(path, { maxEntities: settings.maxEntities, maxDataBytes: settings.maxDataSize }), where: `in the SQLite file ${path}` };
+    return { store: createSqliteStore(path, { maxEntities: settings.maxEntities, maxDataBytes: settings.maxDataSize }), where: `in the SQLite file ${path}`, described: `sqlite:${path}` };
   } catch (err) {
     fail(err instanceof DataFileError ? err.message : String(err));
   }
@@ -160,6 +189,10 @@ function cert(argv: string[]): void {
 
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
 function serve(argv: string[]): void {
+  serveAsync(argv).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}
+
+async function serveAsync(argv: string[]): Promise<void> {
   const flags = flagsOf('serve', argv);
   if (flags === undefined) return;
   const { file, fileName } = readConfig(one(flags, 'config'));
@@ -172,7 +205,7 @@ function serve(argv: string[]): void {
   // Before the store is opened: a bad certificate stops start-up without touching a data file.
   const tls = settings.https ? serverTls(settings) : undefined;
   const seed = readSeed(settings);
-  const { store, where } = openStore(settings);
+  const { store, where, described } = await openStore(settings);
   // On an address other machines can reach, the admin API (reset, data listing) needs a token.
   const adminLocked = settings.admin && settings.adminToken === undefined && !isLoopbackHost(settings.host);
   let app;
@@ -181,7 +214,7 @@ function serve(argv: string[]): void {
       store,
       schemaDirs: settings.schemas,
       operations: settings.operations.length === 0 ? [] : loadOperationModules(settings.operations, loadGraphDefinition(settings.schemas).model),
-      storeDescription: settings.data === undefined ? 'memory' : `sqlite:${resolve(settings.data)}`,
+      storeDescription: described,
       seed,
       validation: settings.validation,
       auth: settings.auth,
@@ -204,8 +237,15 @@ function serve(argv: string[]): void {
       onRequest: settings.quiet ? undefined : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'),
     });
   } catch (err) {
-    store.close();
+    await store.close();
     fail(err instanceof SeedError ? `seed file ${settings.seed ?? '(built-in)'}: ${err.message}` : (err as Error).message);
+  }
+  // Seeded and checked against the storage limits before the port opens: a store over them stops start-up.
+  try {
+    await storeReady(app);
+  } catch (err) {
+    await store.close();
+    fail((err as Error).message);
   }
 
   const server = createMockServer(app, undefined, tls?.pair).listen(settings.port, settings.host);

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createPostgresStore } from '../src/store/postgres/postgres-store';
 import { createSqliteStore } from '../src/store/sqlite-store';
 import { loadDocPage } from '../../contract-tests/src/load';
 import { toStoredEntity } from '../src/graph/entity-shape';
@@ -45,13 +47,19 @@ export function graphErrorProblems(body: unknown): string[] {
 /** The collection path every test uses. */
 export const COLLECTION = '/beta/security/ipSecurityProfiles';
 
-/** The stores every query behaviour is tested over. */
-export const STORE_KINDS = ['memory', 'sqlite'] as const;
 /** One kind of store. */
-export type StoreKind = (typeof STORE_KINDS)[number];
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+/** The PostgreSQL server the PostgreSQL suites use (server/test/support/postgres.ts says when they are skipped). */
+const TEST_POSTGRES = process.env.MOCKGRAPH_TEST_POSTGRES;
+/** The stores every query behaviour is tested over: PostgreSQL too when MOCKGRAPH_TEST_POSTGRES names a server. */
+export const STORE_KINDS: readonly StoreKind[] = TEST_POSTGRES ? ['memory', 'sqlite', 'postgres'] : ['memory', 'sqlite'];
 
-/** An empty store of a kind (SQLite in a fresh temporary file). */
+/** An empty store of a kind (SQLite in a fresh temporary file, PostgreSQL in a fresh schema of the test server). */
 export function emptyStore(kind: StoreKind = 'memory'): EntityStore {
+  if (kind === 'postgres') {
+    if (!TEST_POSTGRES) throw new Error('MOCKGRAPH_TEST_POSTGRES is not set');
+    return createPostgresStore({ url: TEST_POSTGRES, schema: `t_${randomUUID().replace(/-/g, '').slice(0, 20)}` });
+  }
   return kind === 'memory' ? createMemoryStore() : createSqliteStore(join(mkdtempSync(join(tmpdir(), 'mockgraph-test-')), 'data.db'));
 }
 
@@ -60,7 +68,8 @@ export function seededStore(count: number, seed = 1, kind: StoreKind = 'memory')
   const { model } = loadGraphDefinition();
   const type = model.resolveType('microsoft.graph.ipSecurityProfile')!;
   const store = emptyStore(kind);
-  const collection = store.collection('security/ipSecurityProfiles');
-  for (const p of generateProfiles(count, seed)) collection.insert(toStoredEntity(p, String(p.id), type, model));
+  const entities = generateProfiles(count, seed).map((p) => toStoredEntity(p, String(p.id), type, model));
+  // One reset: a PostgreSQL store holds every later statement until it is done, so no await is needed here.
+  void store.reset(new Map([['security/ipSecurityProfiles', entities]]));
   return store;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { notesSchemaDir, NOTES_PATH } from './extra-schemas';
 import { testApp } from './helpers';
@@ -35,4 +37,25 @@ describe('the landing page', () => {
     expect([res.status, res.headers['content-type']]).toEqual([200, 'text/markdown; charset=utf-8']);
     expect(res.text).toMatch(/^# mockgraph\n/);
   });
+
+  test('GET /docs/NAME.md serves a page of docs/ as the README is served, so the README\'s relative links work', async () => {
+    const app = testApp();
+    const res = await request(app).get('/docs/configuration.md');
+    expect([res.status, res.headers['content-type'], res.headers['x-content-type-options']]).toEqual([200, 'text/markdown; charset=utf-8', 'nosniff']);
+    expect(res.text).toBe(readFileSync(join(__dirname, '..', '..', 'docs', 'configuration.md'), 'utf8'));
+    const readme = await request(app).get('/README.md');
+    const linked = [...readme.text.matchAll(/\]\((docs\/[a-z0-9-]+\.md)/g)].map((m) => `/${m[1]}`);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const href of new Set(linked)) expect((await request(app).head(href)).status).toBe(200);
+  });
+
+  test.each(['/docs/../package.json', '/docs/%2e%2e%2fpackage.json', '/docs/%2E%2E/package.json', '/docs/nope.md', '/docs/configuration.md.bak', '/docs/Configuration.md', '/docs/'])(
+    'GET %s answers a Graph 404, without a token and without leaving docs/',
+    async (path) => {
+      const res = await request(testApp()).get(path);
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({ code: 'ResourceNotFound', innerError: { 'request-id': expect.any(String) } });
+      expect(res.text).not.toContain('"name": "mockgraph"');
+    },
+  );
 });

@@ -55,3 +55,19 @@ export function serve(args: string[], options: { cwd?: string; env?: Record<stri
 export function call(base: string, path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(base + path, { ...init, headers: { Authorization: 'Bearer cli-test', 'Content-Type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
 }
+
+/** Runs the CLI to completion without blocking the event loop (for commands that wait on other processes). */
+export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}

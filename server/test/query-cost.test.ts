@@ -8,7 +8,7 @@ import { toStoredEntity } from '../src/graph/entity-shape';
 import { createMockServer } from '../src/http/server';
 import type { EntityStore } from '../src/index';
 import { loadGraphDefinition } from '../src/index';
-import type { EntityCollection } from '../src/store/store';
+import type { Entity, EntityCollection } from '../src/store/store';
 import { EVALUATION_SCHEDULER } from '../src/odata/query/scheduler';
 import { generateProfiles } from '../src/seed/generate';
 import { AUTH, COLLECTION, seededStore, testApp } from './helpers';
@@ -297,7 +297,7 @@ describe('a client that disconnects stops its query', () => {
     const wrap = (c: EntityCollection): EntityCollection =>
       Object.assign(Object.create(c) as EntityCollection, {
         *values() {
-          for (const e of c.values()) {
+          for (const e of c.values() as Iterable<Entity>) {
             reads.n++;
             const until = performance.now() + 0.05;
             while (performance.now() < until);

@@ -185,8 +185,9 @@ describe.each(STORE_KINDS)('over the %s store', (kind) => {
       const app = testApp({ store: storeOf(150) });
       const next = (await get(app, '')).body['@odata.nextLink'] as string;
       const token = decodeURIComponent(next.split('$skiptoken=')[1] ?? '');
-      const [payload, signature] = token.split('.');
-      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), offset: 0 })).toString('base64url');
+      const [payload = '', signature] = token.split('.');
+      // Another payload under the same signature: one character of it changed.
+      const forged = `${payload.slice(0, 8)}${payload[8] === 'A' ? 'B' : 'A'}${payload.slice(9)}`;
       for (const bad of [`${forged}.${signature}`, 'garbage', `${payload}.`]) {
         const res = await get(app, `$skiptoken=${encodeURIComponent(bad)}`);
         expect([bad, res.status, res.body.error.message]).toEqual([bad, 400, expect.stringContaining('$skiptoken is not valid')]);

@@ -14,8 +14,10 @@ function create(app: ReturnType<typeof testApp>, id: string, extra: Record<strin
 }
 
 /** What a refusal must leave exactly as it was. */
-function snapshot(store: EntityStore) {
-  return { bytes: store.dataBytes(), revision: store.revision(), entities: [...store.collection('security/ipSecurityProfiles').values()] };
+async function snapshot(store: EntityStore) {
+  const entities = [];
+  for await (const e of store.collection('security/ipSecurityProfiles').values()) entities.push(e);
+  return { bytes: await store.dataBytes(), revision: await store.revision(), entities };
 }
 
 describe.each(STORE_KINDS)('storage limits over the %s store', (kind) => {
@@ -24,7 +26,7 @@ describe.each(STORE_KINDS)('storage limits over the %s store', (kind) => {
     const app = testApp({ store, maxEntities: 2 });
     expect((await create(app, 'a')).status).toBe(201);
     expect((await create(app, 'b')).status).toBe(201);
-    const before = snapshot(store);
+    const before = await snapshot(store);
 
     const res = await create(app, 'c');
     expect(res.status).toBe(507);
@@ -33,7 +35,7 @@ describe.each(STORE_KINDS)('storage limits over the %s store', (kind) => {
     expect(res.body.error.message).toBe(
       "Insufficient storage: the entity set 'security/ipSecurityProfiles' already holds 2 entities, the most that --max-entities allows (2). Delete some, or restart mockgraph with a higher --max-entities.",
     );
-    expect(snapshot(store)).toEqual(before);
+    expect(await snapshot(store)).toEqual(before);
     expect((await request(app).get(`${COLLECTION}/$count`).set(AUTH)).text).toBe('2');
     expect((await request(app).get(`${COLLECTION}/c`).set(AUTH)).status).toBe(404);
     expect((await request(app).get(`${COLLECTION}/a`).set(AUTH)).body.id).toBe('a');
@@ -51,8 +53,8 @@ describe.each(STORE_KINDS)('storage limits over the %s store', (kind) => {
     const app = testApp({ store, maxDataBytes: limit });
     expect((await create(app, 'a')).status).toBe(201);
     expect((await create(app, 'b')).status).toBe(201);
-    expect(store.dataBytes()).toBe(2 * one);
-    const before = snapshot(store);
+    expect(await store.dataBytes()).toBe(2 * one);
+    const before = await snapshot(store);
 
     const res = await create(app, 'c');
     expect(res.status).toBe(507);
@@ -62,7 +64,7 @@ describe.each(STORE_KINDS)('storage limits over the %s store', (kind) => {
     expect(res.body.error.message).toBe(
       `Insufficient storage: this write would take the stored data to ${fmt(3 * one)} bytes, past the ${fmt(limit)} bytes that --max-data-size allows (${fmt(2 * one)} bytes are stored now). Delete some, or restart mockgraph with a higher --max-data-size.`,
     );
-    expect(snapshot(store)).toEqual(before);
+    expect(await snapshot(store)).toEqual(before);
     expect((await request(app).get(`${COLLECTION}/$count`).set(AUTH)).text).toBe('2');
     expect((await request(app).get(`${COLLECTION}/c`).set(AUTH)).status).toBe(404);
   });
@@ -73,17 +75,17 @@ describe.each(STORE_KINDS)('storage limits over the %s store', (kind) => {
     const app = testApp({ store, maxDataBytes: one + 100 });
     expect((await create(app, 'a')).status).toBe(201);
     const original = (await request(app).get(`${COLLECTION}/a`).set(AUTH)).body;
-    const before = snapshot(store);
+    const before = await snapshot(store);
 
     const grow = await request(app).patch(`${COLLECTION}/a`).set(AUTH).send({ tags: ['x'.repeat(500)] });
     expect(grow.status).toBe(507);
     expect(graphErrorProblems(grow.body)).toEqual([]);
     expect(grow.body.error.message).toMatch(/^Insufficient storage: this write would take the stored data to [\d,]+ bytes, past the [\d,]+ bytes that --max-data-size allows/);
-    expect(snapshot(store)).toEqual(before);
+    expect(await snapshot(store)).toEqual(before);
     expect((await request(app).get(`${COLLECTION}/a`).set(AUTH)).body).toEqual(original);
 
     expect((await request(app).patch(`${COLLECTION}/a`).set(AUTH).send({ tags: ['x'.repeat(50)] })).status).toBe(204);
-    expect(store.dataBytes()).toBe(one + JSON.stringify(['x'.repeat(50)]).length - JSON.stringify(original.tags).length);
+    expect(await store.dataBytes()).toBe(one + JSON.stringify(['x'.repeat(50)]).length - JSON.stringify(original.tags).length);
   });
 
   test('a store exactly at --max-data-size takes a PATCH that does not grow it', async () => {

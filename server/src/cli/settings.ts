@@ -19,6 +19,8 @@ export interface ServeSettings {
   schemas: string[];
   operations: string[];
   data: string | undefined;
+  tokenSecret: string | undefined;
+  connectTimeout: number;
   latency: { min: number; max: number } | undefined;
   failRate: number;
   throttle: { limit: number; seconds: number } | undefined;
@@ -164,7 +166,9 @@ export const SETTINGS: readonly Setting[] = [
   define({ key: 'seed', flag: 'seed', env: 'MOCKGRAPH_SEED', valueName: 'FILE', description: 'start with these entities (a JSON array, a Graph collection response, or an object keyed by entity-set path)', default: undefined, shownDefault: "each entity set's schema example", parse: text }),
   define({ key: 'schemas', flag: 'schemas', env: 'MOCKGRAPH_SCHEMAS', valueName: 'DIR', description: 'also serve the (imported) schemas in DIR (repeatable; comma-separated in env and config)', default: [], shownDefault: 'none', parse: folders }),
   define({ key: 'operations', flag: 'operations', env: 'MOCKGRAPH_OPERATIONS', valueName: 'DIR', description: 'custom semantics of bound actions and functions: .js modules in DIR (repeatable)', default: [], shownDefault: 'none (generic bulk semantics, else the documented response)', parse: folders }),
-  define({ key: 'data', flag: 'data', env: 'MOCKGRAPH_DATA', valueName: 'FILE', description: 'keep the data in this SQLite file, across restarts', default: undefined, shownDefault: 'in memory', parse: text }),
+  define({ key: 'data', flag: 'data', env: 'MOCKGRAPH_DATA', valueName: 'FILE|URL', description: 'keep the data in this SQLite file, or in the PostgreSQL database of a postgres://user:password@host:port/db URL (shared by replicas)', default: undefined, shownDefault: 'in memory', parse: text }),
+  define({ key: 'tokenSecret', flag: 'token-secret', env: 'MOCKGRAPH_TOKEN_SECRET', valueName: 'SECRET', description: 'with a postgres:// --data: sign $skiptoken links with this secret (replicas share it); else one kept in the database', default: undefined, shownDefault: 'kept in the database', secret: true, parse: secret(16) }),
+  define({ key: 'connectTimeout', flag: 'connect-timeout', env: 'MOCKGRAPH_CONNECT_TIMEOUT', valueName: 'SECONDS', description: 'with a postgres:// --data: how long start-up waits for the database before it exits 2', default: 30, shownDefault: '30', parse: integer(0, 600) }),
   define({ key: 'latency', flag: 'latency', env: 'MOCKGRAPH_LATENCY', valueName: 'MIN-MAX', description: 'delay every Graph response by MIN to MAX milliseconds', default: undefined, shownDefault: 'none', parse: latency }),
   define({ key: 'failRate', flag: 'fail-rate', env: 'MOCKGRAPH_FAIL_RATE', valueName: 'P', description: 'answer this share of Graph requests with 503 or 504 and Retry-After', default: 0, shownDefault: '0', parse: rate }),
   define({ key: 'throttle', flag: 'throttle', env: 'MOCKGRAPH_THROTTLE', valueName: 'N/SECONDS', description: "answer 429 with Retry-After past N requests per SECONDS per client (its token's app id, else its token)", default: undefined, shownDefault: 'none', parse: throttle }),

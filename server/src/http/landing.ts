@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { GraphError } from '../graph/errors';
 import type { AppDeps } from '../options';
 import { packageRoot } from '../package-root';
 import { ADMIN_SECURITY_HEADERS } from './admin-guard';
@@ -12,6 +13,26 @@ const LANDING_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'no
 
 /** Where the project's README is served, so the landing page can link to the documentation offline. */
 export const README_PATH = '/README.md';
+
+/** Where the pages of docs/ are served: the README links them relatively, so its links work from {@link README_PATH}. */
+export const DOCS_ROOT = '/docs/';
+
+/** A docs page's URL: a kebab-case name and `.md`, so no URL can reach another file (no dots, slashes or escapes). */
+const DOC_PAGE_PATH = /^\/docs\/[a-z0-9]+(?:-[a-z0-9]+)*\.md$/;
+
+/** The Markdown pages directly in the package's docs/ folder, by file name; read once, on first use. */
+function readDocsPages(): ReadonlyMap<string, string> {
+  const dir = join(packageRoot(), 'docs');
+  if (!existsSync(dir)) return new Map();
+  const files = readdirSync(dir, { withFileTypes: true }).filter((f) => f.isFile() && DOC_PAGE_PATH.test(`${DOCS_ROOT}${f.name}`));
+  return new Map(files.map((f) => [f.name, readFileSync(join(dir, f.name), 'utf8')]));
+}
+
+/** Sends a Markdown file as the README is sent: as text, never sniffed, framed or cached. */
+function sendMarkdown(res: Response, text: string): void {
+  res.set(ADMIN_SECURITY_HEADERS).setHeader(HEADER.contentType, 'text/markdown; charset=utf-8');
+  res.end(text);
+}
 
 /** What the landing page links to: relative URLs, so they work behind any host or proxy. */
 export interface LandingLinks {
@@ -53,18 +74,28 @@ function landingHtml(links: LandingLinks): string {
 
 /**
  * `GET /`: a small page (or, for `Accept: application/json`, the same as JSON) with links to the inspector,
- * `$metadata`, the OpenAPI description, the README and the served entity sets; `GET /README.md` serves the README.
+ * `$metadata`, the OpenAPI description, the README and the served entity sets; `GET /README.md` serves the README
+ * and `GET /docs/NAME.md` the pages of docs/ it links to (anything else under /docs/ is a 404).
  */
 export function landingPage(deps: AppDeps): RequestHandler {
   const links = landingLinks(deps);
   const html = landingHtml(links);
   let readme: string | undefined;
+  let docs: ReadonlyMap<string, string> | undefined;
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === README_PATH) {
       readme ??= readFileSync(join(packageRoot(), 'README.md'), 'utf8');
-      res.set(ADMIN_SECURITY_HEADERS).setHeader(HEADER.contentType, 'text/markdown; charset=utf-8');
-      res.end(readme);
+      sendMarkdown(res, readme);
+      return;
+    }
+    if (req.path.startsWith(DOCS_ROOT)) {
+      // The raw path, never decoded: `%2e%2e%2f` cannot match, so no request leaves the docs/ folder.
+      const name = DOC_PAGE_PATH.test(req.path) ? req.path.slice(DOCS_ROOT.length) : undefined;
+      docs ??= readDocsPages();
+      const page = name === undefined ? undefined : docs.get(name);
+      if (page === undefined) throw new GraphError('ResourceNotFound', `No documentation page at ${req.path.slice(0, 200)}: ${README_PATH} links every page.`);
+      sendMarkdown(res, page);
       return;
     }
     if (req.path !== '/') return next();

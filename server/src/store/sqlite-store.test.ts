@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { generateProfiles } from '../seed/generate';
 import { createMemoryStore } from './memory-store';
 import { createSqliteStore, DataFileError } from './sqlite-store';
-import type { Entity, EntityStore } from './store';
+import type { Entity, EntityStore, SyncEntityStore } from './store';
 import { storedBytes, StoreUnavailableError } from './store';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'mockgraph-store-')), 'data.db');
@@ -15,7 +15,7 @@ const PATH = 'security/ipSecurityProfiles';
 describe.each([
   ['memory', () => createMemoryStore()],
   ['sqlite', () => createSqliteStore(file())],
-])('the %s store', (_kind, make: () => EntityStore) => {
+])('the %s store', (_kind, make: () => SyncEntityStore) => {
   test('insert, get, replace, delete, count and insertion order', () => {
     const store = make();
     const c = store.collection(PATH);

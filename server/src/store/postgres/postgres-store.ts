@@ -1,0 +1,376 @@
+import { Pool } from 'pg';
+import type { PoolClient, PoolConfig } from 'pg';
+import type { Entity, EntityCollection, EntityStore, StoreHealth } from '../store';
+import { storedBytes } from '../store';
+import { databaseName, isUnavailable, redactedUrl, storeError } from './failures';
+import { PostgresQueries } from './pg-queries';
+import { GENERATION_SETTING, migrate, MIGRATION_LOCK, TOKEN_SECRET_SETTING } from './schema';
+import { indexStatements, SQL_FUNCTIONS } from './sql-query';
+import type { IndexSpec } from './sql-query';
+
+/** How `--data postgres://…` is opened. */
+export interface PostgresStoreOptions {
+  url: string;
+  /** The secret `$skiptoken`s are signed with; by default one kept in the database, shared by every replica. */
+  tokenSecret?: string;
+  /** How long start-up keeps trying to reach the database before it gives up (default 30 s). */
+  connectTimeoutMs?: number;
+  /** The query engine's evaluation budget: the statement timeout of collection queries (default 1,000 ms). */
+  queryBudgetMs?: number;
+  /** The most connections this replica opens (default 10). */
+  maxConnections?: number;
+  /** The expression indexes to create (the query patterns of the served types' docs). */
+  indexes?: readonly IndexSpec[];
+  /** Progress while start-up waits for the database. */
+  logNotice?: (message: string) => void;
+  /** The schema the tables live in (default: the connection's search_path, usually `public`); created when missing. */
+  schema?: string;
+}
+
+/** Raised when the database cannot be served: unreachable past the start-up timeout, or of a newer schema. */
+export class DatabaseError extends Error {}
+
+/** Rows written in one statement of a reset or seed (unnest of arrays): big enough to be fast, small enough to bound memory. */
+const BATCH_ROWS = 2000;
+/** How often health is checked while the database is reachable, and retried while it is not. */
+const HEALTH_INTERVAL_MS = 1000;
+/** Every statement but collection queries and resets stops after this (a request never hangs on the database). */
+const STATEMENT_TIMEOUT_MS = 10_000;
+
+/** The database, its health and the statements every collection runs. */
+export class Database {
+  private ready = true;
+  private reason: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** What every statement waits for: the opening (migration), then the bulk write (reset, seed) in progress. */
+  private gate: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly pool: Pool,
+    readonly queryPool: Pool,
+    readonly where: string,
+  ) {
+    // An idle connection the server drops (a restart) is an event, not a crash of the process.
+    for (const p of [pool, queryPool]) p.on('error', (err) => this.lost(err));
+  }
+
+  /** Marks the database unreachable (health says not ready) until a check reaches it again. */
+  lost(err: unknown): void {
+    if (!isUnavailable(err)) return;
+    this.ready = false;
+    this.reason = `the PostgreSQL database at ${this.where} cannot be reached (${String((err as { code?: unknown }).code ?? (err as Error).message)})`;
+  }
+
+  health(): StoreHealth {
+    return this.ready ? { ready: true } : { ready: false, reason: this.reason, retryAfterSeconds: 2 };
+  }
+
+  /** Checks the database every HEALTH_INTERVAL_MS, so that health recovers by itself when it returns. */
+  watch(): void {
+    const check = async () => {
+      try {
+        await this.pool.query('SELECT 1');
+        this.ready = true;
+        this.reason = undefined;
+      } catch (err) {
+        this.lost(err);
+      }
+    };
+    this.timer = setInterval(() => void check(), HEALTH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Runs `work` after everything already queued on the gate, and holds every later statement until it is done:
+   * for the opening and for bulk writes, so that a reset is seen whole by the requests after it.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.gate.then(work);
+    this.gate = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /** Waits for the opening and any bulk write in progress; an opening that failed fails every statement. */
+  private async passGate(): Promise<void> {
+    await this.gate;
+    if (this.failed) throw this.failed;
+  }
+
+  /** Why opening the database failed, once it has. */
+  failed: Error | undefined;
+
+  /** Runs a statement; an unreachable database is StoreUnavailableError (a 503), and health says so. */
+  async run<R extends Record<string, unknown>>(text: string, values: unknown[] = [], pool: Pool = this.pool): Promise<R[]> {
+    await this.passGate();
+    return this.runNow<R>(text, values, pool);
+  }
+
+  /** run() without waiting at the gate (for work that holds it). */
+  async runNow<R extends Record<string, unknown>>(text: string, values: unknown[] = [], pool: Pool = this.pool): Promise<R[]> {
+    try {
+      return (await pool.query<R>(text, values)).rows;
+    } catch (err) {
+      this.lost(err);
+      throw storeError(err, this.where);
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection (committed before it resolves); errors roll it back. */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    if (this.failed) throw this.failed;
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      this.lost(err);
+      throw storeError(err, this.where);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      this.lost(err);
+      throw storeError(err, this.where);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.allSettled([this.pool.end(), this.queryPool.end()]);
+  }
+}
+
+/** The statements of single writes; the trigger mockgraph_count keeps the set's figures in the same transaction. */
+const INSERT = `INSERT INTO mockgraph_entities (entity_set, id, doc, body, bytes) VALUES ($1, $2, $3::text, $3::text::jsonb, $4)
+  ON CONFLICT (entity_set, id) DO NOTHING RETURNING 1 AS done`;
+const REPLACE = `UPDATE mockgraph_entities SET doc = $3::text, body = $3::text::jsonb, bytes = $4 WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
+const DELETE = `DELETE FROM mockgraph_entities WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
+
+/** Rows read per round trip while walking a whole collection. */
+const WALK_BATCH = 500;
+
+/** One entity set's rows. Every call is a statement of its own: acknowledged only once committed. */
+class PostgresCollection implements EntityCollection {
+  readonly queries: PostgresQueries;
+
+  constructor(
+    private readonly db: Database,
+    private readonly path: string,
+    tokens: () => Promise<{ secret: string; generation: () => Promise<string> }>,
+  ) {
+    this.queries = new PostgresQueries(db, path, tokens);
+  }
+
+  async get(id: string): Promise<Entity | undefined> {
+    const [row] = await this.db.run<{ doc: string }>('SELECT doc FROM mockgraph_entities WHERE entity_set = $1 AND id = $2', [this.path, id]);
+    return row === undefined ? undefined : (JSON.parse(row.doc) as Entity);
+  }
+  async insert(entity: Entity, json?: string): Promise<boolean> {
+    const text = json ?? JSON.stringify(entity);
+    return (await this.db.run(INSERT, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+  }
+  async replace(entity: Entity, json?: string): Promise<boolean> {
+    const text = json ?? JSON.stringify(entity);
+    return (await this.db.run(REPLACE, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+  }
+  async delete(id: string): Promise<boolean> {
+    return (await this.db.run(DELETE, [this.path, id])).length > 0;
+  }
+  async count(): Promise<number> {
+    const [row] = await this.db.run<{ entities: string }>('SELECT entities FROM mockgraph_sets WHERE entity_set = $1', [this.path]);
+    return Number(row?.entities ?? 0);
+  }
+  async *values(): AsyncIterable<Entity> {
+    let after = '-1';
+    for (;;) {
+      const rows = await this.db.run<{ doc: string; seq: string }>('SELECT doc, seq FROM mockgraph_entities WHERE entity_set = $1 AND seq > $2 ORDER BY seq LIMIT $3', [this.path, after, WALK_BATCH]);
+      for (const row of rows) yield JSON.parse(row.doc) as Entity;
+      if (rows.length < WALK_BATCH) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+}
+
+/** Inserts entities of one set in batches, on a connection inside a transaction; returns their stored bytes. */
+async function insertAll(client: PoolClient, path: string, entities: readonly Entity[]): Promise<number> {
+  let bytes = 0;
+  for (let i = 0; i < entities.length; i += BATCH_ROWS) {
+    const batch = entities.slice(i, i + BATCH_ROWS);
+    const docs = batch.map((e) => JSON.stringify(e));
+    const sizes = docs.map((d) => storedBytes(d));
+    bytes += sizes.reduce((n, b) => n + b, 0);
+    await client.query(
+      `INSERT INTO mockgraph_entities (entity_set, id, doc, body, bytes)
+       SELECT $1, u.id, u.doc, u.doc::jsonb, u.bytes FROM unnest($2::text[], $3::text[], $4::integer[]) WITH ORDINALITY AS u(id, doc, bytes, n) ORDER BY u.n`,
+      [path, batch.map((e) => e.id), docs, sizes],
+    );
+  }
+  return bytes;
+}
+
+/** Sets a set's figures after a bulk write (its revision grows). */
+async function recount(client: PoolClient, path: string, entities: number, bytes: number): Promise<void> {
+  await client.query(
+    `INSERT INTO mockgraph_sets AS s (entity_set, entities, bytes, revision) VALUES ($1, $2, $3, 1)
+     ON CONFLICT (entity_set) DO UPDATE SET entities = EXCLUDED.entities, bytes = EXCLUDED.bytes, revision = s.revision + 1`,
+    [path, entities, bytes],
+  );
+}
+
+/** A store whose entities live in a PostgreSQL database, shared by every replica that opens it. */
+export interface PostgresStore extends EntityStore {
+  /** Resolves once the database is reached and migrated; rejects with DatabaseError (start-up exits on it). */
+  readonly opened: Promise<void>;
+  /** Puts each set's entities into it when it is empty, under the migration lock (replicas starting at once seed once). */
+  seedEmpty(contents: ReadonlyMap<string, readonly Entity[]>): Promise<number>;
+  /** postgres://user:***@host:port/db */
+  readonly description: string;
+}
+
+/** A schema name that is safe to write into SQL (it cannot be a parameter). */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function poolConfig(url: string, max: number, statementTimeout: number, schema: string | undefined): PoolConfig {
+  return {
+    connectionString: url,
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+    // Idle connections do not keep the process alive (a CLI command or test ends when its work does).
+    allowExitOnIdle: true,
+    max,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 10_000,
+    statement_timeout: statementTimeout,
+    // The driver's own bound on waiting for a reply: a database that stops answering (not closing) is not a hang.
+    query_timeout: STATEMENT_TIMEOUT_MS + 2000,
+    application_name: 'mockgraph',
+  };
+}
+
+/** Waits until the database answers, for at most `timeoutMs`; a server that refuses the credentials fails at once. */
+async function connectWithRetry(pool: Pool, where: string, timeoutMs: number, logNotice: (m: string) => void): Promise<PoolClient> {
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      const waited = Date.now() - started;
+      if (!isUnavailable(err)) throw new DatabaseError(`the PostgreSQL database at ${where} refused the connection: ${(err as Error).message}`);
+      if (waited >= timeoutMs) {
+        throw new DatabaseError(`the PostgreSQL database at ${where} cannot be reached (${String((err as { code?: unknown }).code ?? (err as Error).message)}); gave up after ${Math.round(waited / 1000)} s`);
+      }
+      if (!told) logNotice(`mockgraph: waiting for the PostgreSQL database at ${where} (up to ${Math.round(timeoutMs / 1000)} s)…`);
+      told = true;
+      await new Promise((r) => setTimeout(r, Math.min(500, timeoutMs - waited)));
+    }
+  }
+}
+
+/** Reaches the database (for a bounded time) and migrates it; the reason it cannot, as a DatabaseError. */
+async function open(db: Database, options: PostgresStoreOptions): Promise<void> {
+  try {
+    const client = await connectWithRetry(db.pool, db.where, options.connectTimeoutMs ?? 30_000, options.logNotice ?? (() => undefined));
+    try {
+      if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+      await migrate(client, SQL_FUNCTIONS, indexStatements(options.indexes ?? []));
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    db.failed = err instanceof DatabaseError ? err : new DatabaseError(`the PostgreSQL database at ${db.where}: ${(err as Error).message}`);
+    throw db.failed;
+  }
+  db.watch();
+}
+
+/**
+ * The PostgreSQL store at `options.url`. It opens in the background (`opened`): waits for the database for a
+ * bounded time, migrates under an advisory lock and creates the query indexes; every statement waits for that.
+ * Then it watches the database's health.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
+  const where = databaseName(options.url);
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new DatabaseError(`'${options.schema}' is not a schema name mockgraph accepts (lower-case letters, digits and _)`);
+  const max = options.maxConnections ?? 10;
+  const pool = new Pool(poolConfig(options.url, max, STATEMENT_TIMEOUT_MS, options.schema));
+  const queryPool = new Pool(poolConfig(options.url, max, options.queryBudgetMs ?? 1000, options.schema));
+  const db = new Database(pool, queryPool, where);
+  const opened = db.exclusive(() => open(db, options));
+  // Observed so that a failure is not an unhandled rejection; `opened` still reports it.
+  opened.catch(() => undefined);
+
+  let secret: Promise<string> | undefined;
+  const readSecret = async () => {
+    if (options.tokenSecret !== undefined) return options.tokenSecret;
+    const [row] = await db.run<{ value: string }>('SELECT value FROM mockgraph_settings WHERE name = $1', [TOKEN_SECRET_SETTING]);
+    if (!row) throw new Error('the database has no token secret: its mockgraph schema is damaged');
+    return row.value;
+  };
+  const generation = async () => {
+    const [row] = await db.run<{ value: string }>('SELECT value FROM mockgraph_settings WHERE name = $1', [GENERATION_SETTING]);
+    return row?.value ?? '0';
+  };
+  const tokens = async () => {
+    secret ??= readSecret();
+    try {
+      return { secret: await secret, generation };
+    } catch (err) {
+      secret = undefined;
+      throw err;
+    }
+  };
+  const collections = new Map<string, PostgresCollection>();
+
+  return {
+    opened,
+    description: redactedUrl(options.url),
+    collection(path) {
+      let c = collections.get(path);
+      if (!c) collections.set(path, (c = new PostgresCollection(db, path, tokens)));
+      return c;
+    },
+    async reset(contents) {
+      await db.exclusive(() => db.transaction(async (client) => {
+        await client.query("SET LOCAL statement_timeout = 0; SET LOCAL mockgraph.bulk = 'on'");
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+        // Rows first: an id twice in the contents fails the primary key and rolls everything back.
+        await client.query('DELETE FROM mockgraph_entities');
+        await client.query('UPDATE mockgraph_sets SET entities = 0, bytes = 0, revision = revision + 1');
+        for (const [path, entities] of contents) await recount(client, path, entities.length, await insertAll(client, path, entities));
+        await client.query(`UPDATE mockgraph_settings SET value = (value::bigint + 1)::text WHERE name = $1`, [GENERATION_SETTING]);
+      }));
+    },
+    async seedEmpty(contents) {
+      return db.exclusive(() => db.transaction(async (client) => {
+        await client.query("SET LOCAL statement_timeout = 0; SET LOCAL mockgraph.bulk = 'on'");
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+        let stored = 0;
+        for (const [path, entities] of contents) {
+          const { rows } = await client.query('SELECT 1 FROM mockgraph_entities WHERE entity_set = $1 LIMIT 1', [path]);
+          if (rows.length > 0 || entities.length === 0) continue;
+          await recount(client, path, entities.length, await insertAll(client, path, entities));
+          stored += entities.length;
+        }
+        return stored;
+      }));
+    },
+    async dataBytes() {
+      const [row] = await db.run<{ bytes: string }>('SELECT coalesce(sum(bytes), 0) AS bytes FROM mockgraph_sets');
+      return Number(row?.bytes ?? 0);
+    },
+    async revision() {
+      const [row] = await db.run<{ revision: string }>('SELECT coalesce(sum(revision), 0) AS revision FROM mockgraph_sets');
+      return Number(row?.revision ?? 0);
+    },
+    health: () => db.health(),
+    close: () => db.close(),
+  };
+}
