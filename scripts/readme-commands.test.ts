@@ -278,7 +278,7 @@ function subcommand(args: string[]): string {
 }
 
 /** mockgraph commands this test runs: quick, offline, writing only into the working folder. */
-const OFFLINE_COMMANDS = ['token', 'seed', 'openapi', '--help', '--version'];
+const OFFLINE_COMMANDS = ['token', 'seed', 'openapi', 'version', 'help', '--help', '--version'];
 
 /** True when the test can run this simple command: a curl to the server, a helper, or an offline mockgraph command. */
 function runnable(c: SimpleCommand): boolean {
