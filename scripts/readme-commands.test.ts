@@ -22,6 +22,11 @@ const run = promisify(execFile);
 const STATIC_ONLY: Record<string, string> = {
   'npm install && npm start': 'the quick start itself: installs, builds and serves on port 4000 (this test serves bin/mockgraph.js itself)',
   'npm install && npm test': 'the quick start itself: the whole suite, this test included',
+  'npx mockgraph serve --data postgres://mockgraph:secret@db.internal:5432/mockgraph --token-secret "$MOCKGRAPH_TOKEN_SECRET"': 'needs that PostgreSQL server; server/test/postgres-replicas.test.ts serves --data postgres://… on a real one',
+  'export MOCKGRAPH_ADMIN_TOKEN=$(openssl rand -hex 24) MOCKGRAPH_TOKEN_SECRET=$(openssl rand -hex 24)': 'prepares docker compose up (needs a container engine)',
+  'docker compose up --build': 'needs a container engine and compose (none here; the image is checked with ../shared/tools/docker-check.sh)',
+  'export MOCKGRAPH_DATA=postgres://postgres@127.0.0.1:5432/postgres MOCKGRAPH_TOKEN_SECRET=a-long-shared-secret-value': 'needs a PostgreSQL server on port 5432; server/test/postgres-replicas.test.ts runs two replicas on a real one',
+  'npx mockgraph serve --port 4001 & npx mockgraph serve --port 4002 &': 'needs the PostgreSQL server above; server/test/postgres-replicas.test.ts runs two replicas on a real one',
   'npm pack': 'writes a tarball into the checkout; scripts/pack-check.sh packs and installs it in CI',
   'cd ../my-frontend && npm install -D ../mockgraph/mockgraph-0.1.0.tgz': 'installs into another project folder (scripts/pack-check.sh does this in CI)',
   'npm install -D "git+file://$(cd ../mockgraph && pwd)"': 'installs into another project folder, from a git clone',
