@@ -60,6 +60,21 @@ describePostgres('the PostgreSQL store over HTTP', (pg) => {
     expect(search.status).toBe(200);
   });
 
+  test('strings PostgreSQL cannot hold (U+0000, a lone surrogate) are a Graph 400 on write and name nothing on read', async () => {
+    const app = testApp({ store: open() });
+    for (const bad of ['nul\u0000inside', '\udc00 alone']) {
+      const res = await request(app).post(COLLECTION).set(AUTH).send({ ...docExampleBody(), address: bad });
+      expect([res.status, res.body.error?.message]).toEqual([400, expect.stringContaining('a character this store cannot keep')]);
+      expect(graphErrorProblems(res.body)).toEqual([]);
+    }
+    const created = await request(app).post(COLLECTION).set(AUTH).send(docExampleBody());
+    expect((await request(app).patch(`${COLLECTION}/${created.body.id}`).set(AUTH).send({ address: 'a\u0000b' })).status).toBe(400);
+    expect((await request(app).get(`${COLLECTION}/${created.body.id}`).set(AUTH)).body.address).toBe(created.body.address);
+    expect((await request(app).get(`${COLLECTION}/a%00b`).set(AUTH)).status).toBe(404);
+    expect((await request(app).delete(`${COLLECTION}/a%00b`).set(AUTH)).status).toBe(404);
+    expect((await request(app).get(`${COLLECTION}/$count`).set(AUTH)).text).toBe('1');
+  });
+
   test('a tampered $skiptoken is a Graph 400; the quota is counted in the database', async () => {
     const store = seededStore(30, 2, 'postgres');
     const app = testApp({ store, pageSize: 10, maxEntities: 30 });

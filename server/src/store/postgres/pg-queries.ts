@@ -18,6 +18,16 @@ const QUERY_CANCELED = '57014';
 /** What the tokens of a store need: the shared secret and the current reset generation. */
 export type TokenSource = () => Promise<{ secret: string; generation: () => Promise<string> }>;
 
+/** keysetAfter of a token's values; values that do not fit the keys (a token of another query) are an invalid token. */
+function keysetAfterOrInvalid(keys: Parameters<typeof keysetAfter>[0], after: unknown[], params: SqlParams): string {
+  try {
+    return keysetAfter(keys, after, params);
+  } catch (err) {
+    if (err instanceof TypeError) throw invalidToken();
+    throw err;
+  }
+}
+
 /** How many walks the database keeps (the oldest go first), as one server keeps MAX_SNAPSHOTS snapshots. */
 const MAX_WALKS = MAX_SNAPSHOTS * 16;
 
@@ -98,7 +108,7 @@ export class PostgresQueries implements CollectionQueries {
     const set = params.add(this.path);
     const keys = compileOrder(query.orderby, ctx.type, ctx.model);
     const conditions = [`entity_set = ${set}`, `(${compileWhere(query, ctx.type, ctx.model, params)})`];
-    if (from.after) conditions.push(`(${keysetAfter(keys, from.after, params)})`);
+    if (from.after) conditions.push(`(${keysetAfterOrInvalid(keys, from.after, params)})`);
     const wanted = Math.min(from.remaining ?? Infinity, ctx.pageSize + 1);
     const limit = params.add(wanted);
     const offset = from.skip > 0 ? ` OFFSET ${params.add(from.skip)}` : '';

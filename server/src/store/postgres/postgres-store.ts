@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import type { PoolClient, PoolConfig } from 'pg';
 import type { Entity, EntityCollection, EntityStore, StoreHealth } from '../store';
 import { storedBytes } from '../store';
+import { GraphError } from '../../graph/errors';
 import { databaseName, isUnavailable, redactedUrl, storeError } from './failures';
 import { PostgresQueries } from './pg-queries';
 import { GENERATION_SETTING, migrate, MIGRATION_LOCK, TOKEN_SECRET_SETTING } from './schema';
@@ -154,6 +155,21 @@ const INSERT = `INSERT INTO mockgraph_entities (entity_set, id, doc, body, bytes
 const REPLACE = `UPDATE mockgraph_entities SET doc = $3::text, body = $3::text::jsonb, bytes = $4 WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
 const DELETE = `DELETE FROM mockgraph_entities WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
 
+/**
+ * SQLSTATEs of a value PostgreSQL cannot hold: U+0000 in text (22021) or in JSONB (22P05), and a lone surrogate,
+ * which JSON.stringify writes as an escape that JSONB refuses (22P02). No stored entity can hold one.
+ */
+const UNSTORABLE = new Set(['22021', '22P05', '22P02']);
+
+function isUnstorable(err: unknown): boolean {
+  return UNSTORABLE.has(String((err as { code?: unknown }).code));
+}
+
+/** The 400 for a write whose strings PostgreSQL cannot store. */
+function unstorable(): GraphError {
+  return new GraphError('BadRequest', 'Invalid request body: a string holds a character this store cannot keep (U+0000, or an unpaired UTF-16 surrogate).');
+}
+
 /** Rows read per round trip while walking a whole collection. */
 const WALK_BATCH = 500;
 
@@ -170,19 +186,35 @@ class PostgresCollection implements EntityCollection {
   }
 
   async get(id: string): Promise<Entity | undefined> {
-    const [row] = await this.db.run<{ doc: string }>('SELECT doc FROM mockgraph_entities WHERE entity_set = $1 AND id = $2', [this.path, id]);
-    return row === undefined ? undefined : (JSON.parse(row.doc) as Entity);
+    // A key PostgreSQL cannot hold names no stored entity.
+    const rows = await this.db.run<{ doc: string }>('SELECT doc FROM mockgraph_entities WHERE entity_set = $1 AND id = $2', [this.path, id]).catch((err: unknown) => {
+      if (isUnstorable(err)) return [];
+      throw err;
+    });
+    return rows[0] === undefined ? undefined : (JSON.parse(rows[0].doc) as Entity);
   }
   async insert(entity: Entity, json?: string): Promise<boolean> {
     const text = json ?? JSON.stringify(entity);
-    return (await this.db.run(INSERT, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+    return (await this.write(INSERT, [this.path, entity.id, text, storedBytes(text)])).length > 0;
   }
   async replace(entity: Entity, json?: string): Promise<boolean> {
     const text = json ?? JSON.stringify(entity);
-    return (await this.db.run(REPLACE, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+    return (await this.write(REPLACE, [this.path, entity.id, text, storedBytes(text)])).length > 0;
   }
   async delete(id: string): Promise<boolean> {
-    return (await this.db.run(DELETE, [this.path, id])).length > 0;
+    return (await this.write(DELETE, [this.path, id]).catch((err: unknown) => {
+      if (err instanceof GraphError) return [];
+      throw err;
+    })).length > 0;
+  }
+
+  /** A write; one whose strings PostgreSQL cannot hold is a 400 and changes nothing. */
+  private async write(text: string, values: unknown[]): Promise<unknown[]> {
+    try {
+      return await this.db.run(text, values);
+    } catch (err) {
+      throw isUnstorable(err) ? unstorable() : err;
+    }
   }
   async count(): Promise<number> {
     const [row] = await this.db.run<{ entities: string }>('SELECT entities FROM mockgraph_sets WHERE entity_set = $1', [this.path]);

@@ -65,6 +65,13 @@ export const GENERATION_SETTING = 'generation';
  * A database of a later version is refused.
  */
 export async function migrate(client: PoolClient, functions: readonly string[], indexes: readonly string[]): Promise<void> {
+  // The compiled queries compare strings as UTF-8 code points and map case with ICU: a database without them would
+  // answer differently from the query engine, so it is refused rather than served.
+  const { rows: facts } = await client.query<{ encoding: string; icu: boolean }>(
+    "SELECT pg_encoding_to_char(encoding) AS encoding, EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') AS icu FROM pg_database WHERE datname = current_database()",
+  );
+  if (facts[0]?.encoding !== 'UTF8') throw new Error(`its encoding is ${facts[0]?.encoding ?? 'unknown'}; mockgraph needs a UTF8 database (createdb -E UTF8 -T template0)`);
+  if (!facts[0]?.icu) throw new Error('it has no ICU collation und-x-icu; mockgraph needs a PostgreSQL server built with ICU (Debian\'s and the official images are)');
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);

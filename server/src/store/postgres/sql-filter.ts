@@ -53,8 +53,8 @@ function compareWithConstant(op: ComparisonOperator, x: Operand, c: Constant, ct
 
 function compareSql(expr: Extract<Expr, { kind: 'compare' }>, ctx: CompileContext): string {
   const shared = sharedType(expr.left, expr.right);
-  const a = operandOf(expr.left, shared, ctx, valueOf, stringTestSql);
-  const b = operandOf(expr.right, shared, ctx, valueOf, stringTestSql);
+  const a = operandOf(expr.left, shared, ctx, predicateSql, stringTestSql);
+  const b = operandOf(expr.right, shared, ctx, predicateSql, stringTestSql);
   if (b.constant) return compareWithConstant(expr.op, a, b.constant.value, ctx);
   if (a.constant) return compareWithConstant(FLIPPED[expr.op], b, a.constant.value, ctx);
   const eq = `((${a.isNull} AND ${b.isNull}) OR ${a.plain} = ${b.plain})`;
@@ -66,7 +66,7 @@ function compareSql(expr: Extract<Expr, { kind: 'compare' }>, ctx: CompileContex
 /** `operand in (values)` (and an `or` of `path eq literal` over one path): null matches null, a value its equals. */
 function membershipSql(operand: Expr, values: readonly LiteralExpr[], ctx: CompileContext): string {
   const hint = operand.type;
-  const x = operandOf(operand, hint, ctx, valueOf, stringTestSql);
+  const x = operandOf(operand, hint, ctx, predicateSql, stringTestSql);
   const constants = values.map((v) => literalConstant(v, hint));
   const real = [...new Set(constants.filter((c): c is Exclude<Constant, null> => c !== null && kindMatches(c, x.cls)))].filter(
     // Neither a string with NUL nor the key form's -Infinity can equal a stored value.
@@ -182,11 +182,6 @@ function lambdaSql(expr: Extract<Expr, { kind: 'lambda' }>, ctx: CompileContext)
   ctx.scopes.pop();
   const where = [...filters, expr.op === 'all' ? `(${predicate}) IS NOT TRUE` : predicate].join(' AND ');
   return expr.op === 'all' ? `NOT EXISTS (SELECT 1 FROM ${items} WHERE ${where})` : `EXISTS (SELECT 1 FROM ${items} WHERE ${where})`;
-}
-
-/** A boolean expression as an exact value (true, false, or NULL only where the engine has null: the string tests). */
-function valueOf(expr: Expr, ctx: CompileContext): string {
-  return predicateSql(expr, ctx);
 }
 
 /** Compiles a boolean `$filter` expression; NULL in the result stands for "not true". */

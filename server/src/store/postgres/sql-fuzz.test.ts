@@ -180,7 +180,6 @@ function leafArbs(ds: Dataset): Array<fc.Arbitrary<string>> {
   for (const c of collections) {
     const name = c.path.join('/');
     if (c.fields.length === 0) {
-      const item: Scalar = { path: [], type: c.item };
       const seen = ds.data.flatMap((e) => (Array.isArray(valueAt(e, c.path)) ? (valueAt(e, c.path) as unknown[]) : []));
       const l = literalArb(c.item, seen);
       const body: fc.Arbitrary<string> = fc.letrec<{ g: string }>((tie) => ({
@@ -193,7 +192,6 @@ function leafArbs(ds: Dataset): Array<fc.Arbitrary<string>> {
           tie('g').map((g) => `not (${g})`),
         ),
       })).g;
-      void item;
       arbs.push(fc.tuple(fc.constantFrom('any', 'all'), body).map(([o, b]) => `${name}/${o}(x: ${b})`), fc.constant(`${name}/any()`), l.map((v) => `${name}/any(x: x eq ${v})`));
     } else {
       const field = fc.constantFrom(...c.fields);

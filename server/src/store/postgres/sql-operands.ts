@@ -101,12 +101,13 @@ export function stringOperand(expr: Expr, ctx: CompileContext): StringOperand {
   throw new Error(`a ${expr.kind} expression is not a string argument`);
 }
 
-/** Compiles a predicate in value form (needed when a comparison reads its boolean value). */
+/** Compiles a condition (sql-filter.ts's, passed in so that the two modules do not import each other). */
 export type PredicateCompiler = (expr: Expr, ctx: CompileContext) => string;
 
 /**
  * One side of a comparison under the comparison's shared type, as the engine's compile(expr, hint) reads it:
- * literals and paths convert by the hint (instants, enum positions); function results and conditions do not.
+ * literals and paths convert by the hint (instants, enum positions); function results and conditions do not. A
+ * condition's value is true or false (`predicate`, NULL made false), a string test's also null (`stringTest`).
  */
 export function operandOf(expr: Expr, hint: ExprType, ctx: CompileContext, predicate: PredicateCompiler, stringTest: PredicateCompiler): Operand {
   const cls = classOf(hint);

@@ -5,8 +5,9 @@ import { CASE_COLLATION, ORDINAL_COLLATION } from './sql-functions';
 import type { SqlParams } from './sql-params';
 import { identifierLiteral, propertyLiteral } from './sql-params';
 
-/** The column that holds the stored entity (JSONB) and the one that holds its insertion order. */
+/** The column that holds the stored entity, as JSONB. */
 export const BODY = 'body';
+/** The column that holds the entity's insertion order (the memory store's order, which ties keep). */
 export const SEQ = 'seq';
 
 /**
@@ -26,8 +27,9 @@ export function classOf(type: ExprType): ValueClass {
   return 'string';
 }
 
-/** The SQL type of a class's values, plain and in key form. */
+/** The SQL type of a class's values read plainly (NULL for null). */
 export const PLAIN_TYPE: Record<ValueClass, string> = { string: 'text', number: 'float8', boolean: 'boolean', instant: 'numeric', enum: 'float8' };
+/** The SQL type of a class's values in key form. */
 export const KEY_TYPE: Record<ValueClass, string> = { string: 'text', number: 'float8', boolean: 'integer', instant: 'numeric', enum: 'float8' };
 /** The key form's value for null (and for a value of another kind): below every real value. */
 export const KEY_SENTINEL: Record<ValueClass, string> = { string: "''", number: "'-Infinity'::float8", boolean: '-1', instant: "'-Infinity'::numeric", enum: "'-Infinity'::float8" };
@@ -70,9 +72,9 @@ export function recordedKey(): string {
 }
 
 /** The JSONB value at a path from the entity or a lambda variable; type casts before a segment read NULL when they fail. */
-export function jsonAt(path: PathExpr, ctx: CompileContext, body = BODY): JsonValue {
+export function jsonAt(path: PathExpr, ctx: CompileContext): JsonValue {
   const scope = path.variable === undefined ? undefined : [...ctx.scopes].reverse().find((s) => s.name === path.variable);
-  let sql = scope ? scope.ref : body;
+  let sql = scope ? scope.ref : BODY;
   const casts = path.casts ?? [];
   const trailing: TypeTest[] = [];
   for (let i = 0; i <= path.segments.length; i++) {
