@@ -73,7 +73,10 @@ async function startReplica(args: string[], cpu?: string): Promise<Replica> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const t0 = performance.now();
   const argv = [BIN, 'serve', '--port', String(port), '--quiet', ...args];
-  const child = cpu === undefined ? spawn(process.execPath, argv, { stdio: 'ignore' }) : spawn('taskset', ['-c', cpu, process.execPath, ...argv], { stdio: 'ignore' });
+  const child = cpu === undefined ? spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] }) : spawn('taskset', ['-c', cpu, process.execPath, ...argv], { stdio: ['ignore', 'ignore', 'inherit'] });
+  child.once('exit', (code) => {
+    if (code !== null && code !== 0) process.stderr.write(`a replica exited with ${code}\n`);
+  });
   for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}${PATH}?$top=1`, { headers: HEADERS });
@@ -130,13 +133,14 @@ export async function main(): Promise<void> {
     const ids = Array.from({ length: 200 }, (_, i) => `${PATH}/seed-${1 + (i % Math.ceil(PROFILES / CHUNK))}-${1 + ((i * 7919) % Math.min(CHUNK, PROFILES))}`);
 
     // One replica on the million profiles: start-up, the documented query, RSS.
-    const one = await startReplica(['--data', url]);
+    const limits = ['--max-entities', String(Math.max(100_000, PROFILES * 2)), '--max-data-size', '16gb'];
+    const one = await startReplica(['--data', url, ...limits]);
     const query = await queryTimes(one.port, 40);
     const rssAfterQueries = rssMb(one.child.pid!);
     const oneReplica = await rate([one.port], { method: 'GET', paths: ids });
     const rssAfterLoad = rssMb(one.child.pid!);
     // Two replicas: the same load split between them.
-    const two = await startReplica(['--data', url]);
+    const two = await startReplica(['--data', url, ...limits]);
     const twoReplicas = await rate([one.port, two.port], { method: 'GET', paths: ids });
     await stop(two);
     // A generated profile without its id: the server assigns one to each create.

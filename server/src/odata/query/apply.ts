@@ -2,7 +2,7 @@ import { setOwn } from '../../json';
 import type { Entity } from '../../store/store';
 import { RECORDED_TYPE } from '../../graph/derived-types';
 import type { ComparisonOperator, Expr, ExprType, LiteralExpr, PathExpr, SelectItem } from './ast';
-import { memberOf, orTerms, pathEqualsLiteral, pathKey, SET_LOOKUP_MIN_VALUES } from './membership';
+import { equalityGroups, memberOf, SET_LOOKUP_MIN_VALUES } from './membership';
 import type { Value } from './values';
 import { castPathGetter, compileTypeTest } from './type-tests';
 import { comparableValue, order, pathGetter } from './values';
@@ -109,25 +109,8 @@ function compileMembership(operand: Expr, values: readonly LiteralExpr[], variab
  * of 195 such terms otherwise costs 195 comparisons per entity); the other terms are kept as they are.
  */
 function compileOr(expr: Expr, variables: readonly string[], unit: Unit): Compiled {
-  const groups = new Map<string, { path: PathExpr; literals: LiteralExpr[]; terms: Expr[] }>();
-  const rest: Expr[] = [];
-  for (const term of orTerms(expr)) {
-    const eq = pathEqualsLiteral(term);
-    if (!eq) {
-      rest.push(term);
-      continue;
-    }
-    const key = pathKey(eq.path);
-    const group = groups.get(key) ?? { path: eq.path, literals: [], terms: [] };
-    group.literals.push(eq.literal);
-    group.terms.push(term);
-    groups.set(key, group);
-  }
-  const parts: Compiled[] = [];
-  for (const { path, literals, terms } of groups.values()) {
-    if (literals.length >= SET_LOOKUP_MIN_VALUES) parts.push(compileMembership(path, literals, variables, unit));
-    else rest.push(...terms);
-  }
+  const { groups, rest } = equalityGroups(expr, SET_LOOKUP_MIN_VALUES);
+  const parts: Compiled[] = groups.map(({ path, literals }) => compileMembership(path, literals, variables, unit));
   for (const term of rest) parts.push(compile(term, variables, unit));
   if (parts.length === 2) {
     const [l, r] = parts as [Compiled, Compiled];

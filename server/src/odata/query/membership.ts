@@ -51,3 +51,30 @@ export function pathEqualsLiteral(term: Expr): { path: PathExpr; literal: Litera
 export function pathKey(path: PathExpr): string {
   return JSON.stringify([path.variable ?? null, path.segments, (path.casts ?? []).map((c) => [c.at, c.test.type]), path.type.edm]);
 }
+
+/**
+ * An `or` chain split for membership tests: the `path eq literal` terms grouped by path (each group with at least
+ * `min` literals), and every other term (including groups smaller than `min`), in chain order.
+ */
+export function equalityGroups(expr: Expr, min: number): { groups: Array<{ path: PathExpr; literals: LiteralExpr[] }>; rest: Expr[] } {
+  const byPath = new Map<string, { path: PathExpr; literals: LiteralExpr[]; terms: Expr[] }>();
+  const rest: Expr[] = [];
+  for (const term of orTerms(expr)) {
+    const eq = pathEqualsLiteral(term);
+    if (!eq) {
+      rest.push(term);
+      continue;
+    }
+    const key = pathKey(eq.path);
+    const group = byPath.get(key) ?? { path: eq.path, literals: [], terms: [] };
+    group.literals.push(eq.literal);
+    group.terms.push(term);
+    byPath.set(key, group);
+  }
+  const groups: Array<{ path: PathExpr; literals: LiteralExpr[] }> = [];
+  for (const { path, literals, terms } of byPath.values()) {
+    if (literals.length >= min) groups.push({ path, literals });
+    else rest.push(...terms);
+  }
+  return { groups, rest };
+}

@@ -5,8 +5,8 @@ import type { WorkMeter } from './apply';
 
 type Value = unknown;
 
-/** Every Edm.String location of a type, as property paths ([] marks "each item" of a collection). */
-function stringPaths(type: StructuredTypeModel, model: GraphModel, depth = 0): Array<Array<string | null>> {
+/** Every Edm.String location of a type that `$search` reads, as property paths (null marks "each item" of a collection). */
+export function stringPaths(type: StructuredTypeModel, model: GraphModel, depth = 0): Array<Array<string | null>> {
   const paths: Array<Array<string | null>> = [];
   for (const p of type.properties) {
     if (p.readOnly) continue;

@@ -1,5 +1,5 @@
 import type { ComparisonOperator, Expr, ExprType, LiteralExpr, PathExpr } from '../../odata/query/ast';
-import { orTerms, pathEqualsLiteral, pathKey } from '../../odata/query/membership';
+import { equalityGroups, pathEqualsLiteral } from '../../odata/query/membership';
 import type { Constant, Operand } from './sql-operands';
 import { closedValue, isClosed, kindMatches, literalConstant, operandOf, stringOperand } from './sql-operands';
 import type { CompileContext, ValueClass } from './sql-values';
@@ -85,25 +85,8 @@ function membershipSql(operand: Expr, values: readonly LiteralExpr[], ctx: Compi
 
 /** An `or` chain; its `path eq literal` terms over one path become one `= ANY(…)` (the same result, one index probe). */
 function orSql(expr: Expr, ctx: CompileContext): string {
-  const groups = new Map<string, { path: PathExpr; literals: LiteralExpr[]; terms: Expr[] }>();
-  const rest: Expr[] = [];
-  for (const term of orTerms(expr)) {
-    const eq = pathEqualsLiteral(term);
-    if (!eq) {
-      rest.push(term);
-      continue;
-    }
-    const key = pathKey(eq.path);
-    const group = groups.get(key) ?? { path: eq.path, literals: [], terms: [] };
-    group.literals.push(eq.literal);
-    group.terms.push(term);
-    groups.set(key, group);
-  }
-  const parts: string[] = [];
-  for (const { path, literals, terms } of groups.values()) {
-    if (literals.length >= 2) parts.push(membershipSql(path, literals, ctx));
-    else rest.push(...terms);
-  }
+  const { groups, rest } = equalityGroups(expr, 2);
+  const parts: string[] = groups.map(({ path, literals }) => membershipSql(path, literals, ctx));
   for (const term of rest) parts.push(predicateSql(term, ctx));
   return `(${parts.join(' OR ')})`;
 }

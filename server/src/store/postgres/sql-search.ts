@@ -1,20 +1,8 @@
 import type { GraphModel, StructuredTypeModel } from '../../graph/model';
+import { stringPaths as searchPaths } from '../../odata/query/search';
 import type { CompileContext } from './sql-values';
 import { BODY, casing, ordinal, recordedKey } from './sql-values';
 import { propertyLiteral } from './sql-params';
-
-/** Every Edm.String location of a type, as search.ts finds them: property paths, null marking "each item" of a collection. */
-export function searchPaths(type: StructuredTypeModel, model: GraphModel, depth = 0): Array<Array<string | null>> {
-  const paths: Array<Array<string | null>> = [];
-  for (const p of type.properties) {
-    if (p.readOnly) continue;
-    const complex = p.complex ? model.resolveType(p.type) : undefined;
-    const head = p.collection ? [p.name, null] : [p.name];
-    if (p.type === 'Edm.String') paths.push(head);
-    else if (complex && depth < 4) for (const rest of searchPaths(complex, model, depth + 1)) paths.push([...head, ...rest]);
-  }
-  return paths;
-}
 
 /** "Some string at `path` from `value`, lower-cased, contains the needle". */
 function foundAt(value: string, path: ReadonlyArray<string | null>, needle: string, ctx: CompileContext): string {
