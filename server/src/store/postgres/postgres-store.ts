@@ -217,7 +217,7 @@ class PostgresCollection implements EntityCollection {
     }
   }
   async count(): Promise<number> {
-    const [row] = await this.db.run<{ entities: string }>('SELECT entities FROM mockgraph_sets WHERE entity_set = $1', [this.path]);
+    const [row] = await this.db.run<{ entities: string }>('SELECT coalesce(sum(entities), 0) AS entities FROM mockgraph_sets WHERE entity_set = $1', [this.path]);
     return Number(row?.entities ?? 0);
   }
   async *values(): AsyncIterable<Entity> {
@@ -248,11 +248,17 @@ async function insertAll(client: PoolClient, path: string, entities: readonly En
   return bytes;
 }
 
-/** Sets a set's figures after a bulk write (its revision grows). */
+/** Sets a set's figures after a bulk write (its revision grows): all of them in slot 0, the other slots emptied. */
 async function recount(client: PoolClient, path: string, entities: number, bytes: number): Promise<void> {
+  await client.query('UPDATE mockgraph_sets SET entities = 0, bytes = 0, revision = revision + 1 WHERE entity_set = $1', [path]);
+  await addToCount(client, path, entities, bytes);
+}
+
+/** Adds a bulk write's figures to a set's slot 0. */
+async function addToCount(client: PoolClient, path: string, entities: number, bytes: number): Promise<void> {
   await client.query(
-    `INSERT INTO mockgraph_sets AS s (entity_set, entities, bytes, revision) VALUES ($1, $2, $3, 1)
-     ON CONFLICT (entity_set) DO UPDATE SET entities = EXCLUDED.entities, bytes = EXCLUDED.bytes, revision = s.revision + 1`,
+    `INSERT INTO mockgraph_sets AS s (entity_set, slot, entities, bytes, revision) VALUES ($1, 0, $2, $3, 1)
+     ON CONFLICT (entity_set, slot) DO UPDATE SET entities = s.entities + EXCLUDED.entities, bytes = s.bytes + EXCLUDED.bytes, revision = s.revision + 1`,
     [path, entities, bytes],
   );
 }
@@ -403,12 +409,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       await db.exclusive(() =>
         db.transaction(async (client) => {
           await client.query("SET LOCAL statement_timeout = 0; SET LOCAL mockgraph.bulk = 'on'");
-          const bytes = await insertAll(client, path, entities);
-          await client.query(
-            `INSERT INTO mockgraph_sets AS s (entity_set, entities, bytes, revision) VALUES ($1, $2, $3, 1)
-             ON CONFLICT (entity_set) DO UPDATE SET entities = s.entities + EXCLUDED.entities, bytes = s.bytes + EXCLUDED.bytes, revision = s.revision + 1`,
-            [path, entities.length, bytes],
-          );
+          await addToCount(client, path, entities.length, await insertAll(client, path, entities));
         }),
       );
     },

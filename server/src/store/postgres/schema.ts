@@ -26,11 +26,15 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
        PRIMARY KEY (entity_set, id)
      )`,
     `CREATE UNIQUE INDEX mockgraph_entities_order ON mockgraph_entities (entity_set, seq)`,
+    // Each set's figures in COUNTER_SLOTS rows (summed when read), so that concurrent writes to one set rarely wait
+    // for the same row lock.
     `CREATE TABLE mockgraph_sets (
-       entity_set text PRIMARY KEY,
+       entity_set text NOT NULL,
+       slot smallint NOT NULL DEFAULT 0,
        entities bigint NOT NULL DEFAULT 0,
        bytes bigint NOT NULL DEFAULT 0,
-       revision bigint NOT NULL DEFAULT 0
+       revision bigint NOT NULL DEFAULT 0,
+       PRIMARY KEY (entity_set, slot)
      )`,
     `CREATE TABLE mockgraph_settings (name text PRIMARY KEY, value text NOT NULL)`,
     // Each row written updates its set's figures in the same transaction (a bulk write recounts instead).
@@ -38,12 +42,14 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
      BEGIN
        IF current_setting('mockgraph.bulk', true) = 'on' THEN RETURN NULL; END IF;
        IF TG_OP = 'INSERT' THEN
-         INSERT INTO mockgraph_sets AS s (entity_set, entities, bytes, revision) VALUES (NEW.entity_set, 1, NEW.bytes, 1)
-         ON CONFLICT (entity_set) DO UPDATE SET entities = s.entities + 1, bytes = s.bytes + EXCLUDED.bytes, revision = s.revision + 1;
+         INSERT INTO mockgraph_sets AS s (entity_set, slot, entities, bytes, revision) VALUES (NEW.entity_set, abs(hashtext(NEW.id)) % 16, 1, NEW.bytes, 1)
+         ON CONFLICT (entity_set, slot) DO UPDATE SET entities = s.entities + 1, bytes = s.bytes + EXCLUDED.bytes, revision = s.revision + 1;
        ELSIF TG_OP = 'UPDATE' THEN
-         UPDATE mockgraph_sets SET bytes = bytes + NEW.bytes - OLD.bytes, revision = revision + 1 WHERE entity_set = NEW.entity_set;
+         INSERT INTO mockgraph_sets AS s (entity_set, slot, bytes, revision) VALUES (NEW.entity_set, abs(hashtext(NEW.id)) % 16, NEW.bytes - OLD.bytes, 1)
+         ON CONFLICT (entity_set, slot) DO UPDATE SET bytes = s.bytes + EXCLUDED.bytes, revision = s.revision + 1;
        ELSE
-         UPDATE mockgraph_sets SET entities = entities - 1, bytes = bytes - OLD.bytes, revision = revision + 1 WHERE entity_set = OLD.entity_set;
+         INSERT INTO mockgraph_sets AS s (entity_set, slot, entities, bytes, revision) VALUES (OLD.entity_set, abs(hashtext(OLD.id)) % 16, -1, -OLD.bytes, 1)
+         ON CONFLICT (entity_set, slot) DO UPDATE SET entities = s.entities - 1, bytes = s.bytes + EXCLUDED.bytes, revision = s.revision + 1;
        END IF;
        RETURN NULL;
      END $$`,
