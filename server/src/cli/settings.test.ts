@@ -7,7 +7,7 @@ const resolve = (flags: Record<string, string | boolean | string[]> = {}, env: R
 describe('resolveSettings', () => {
   test('defaults', () => {
     expect(resolve()).toEqual({
-      port: 4000, host: '127.0.0.1', https: false, tlsCert: undefined, tlsKey: undefined, caDir: undefined, auth: 'bearer', jwtSecret: undefined, validation: 'doc', seed: undefined, schemas: [], operations: [], data: undefined, latency: undefined,
+      port: 4000, host: '127.0.0.1', https: false, tlsCert: undefined, tlsKey: undefined, caDir: undefined, auth: 'bearer', jwtSecret: undefined, validation: 'doc', seed: undefined, schemas: [], operations: [], data: undefined, tokenSecret: undefined, connectTimeout: 30, latency: undefined,
       failRate: 0, throttle: undefined, randomSeed: undefined, corsOrigin: [], allowedHosts: [], pageSize: 100, bodyLimit: 1048576,
       maxEntities: 100000, maxDataSize: 268435456, admin: true, adminToken: undefined, quiet: false,
     });
