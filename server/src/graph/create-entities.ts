@@ -17,6 +17,18 @@ function atItem(index: number, err: unknown): unknown {
  * With `numbered`, an error names the item it is about.
  */
 export async function createEntities(deps: OperationDeps, set: EntitySetModel, bodies: readonly unknown[], numbered = true): Promise<Entity[]> {
+  if (deps.store.atomically) {
+    // One transaction: a failure (a quota, a lost database) keeps none of them, with nothing to undo.
+    const made: Entity[] = [];
+    try {
+      return await deps.store.atomically(async (): Promise<Entity[]> => {
+        for (const body of bodies) made.push(await createEntity(deps, set, body));
+        return made;
+      });
+    } catch (err) {
+      throw numbered ? atItem(made.length, err) : err;
+    }
+  }
   const created: Entity[] = [];
   try {
     for (const body of bodies) created.push(await createEntity(deps, set, body));

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../json';
 import type { AppDeps } from '../options';
 import type { Entity, EntityCollection } from '../store/store';
-import { storedBytes, StoreUnavailableError } from '../store/store';
+import { storedBytes, StoreConflictError, StoreQuotaError, StoreUnavailableError } from '../store/store';
 import { assertCreateBody, recordedTypeOf } from './derived-types';
 import { applyPatch, idProblem, toStoredEntity } from './entity-shape';
 import { GraphError } from './errors';
@@ -74,8 +74,17 @@ export async function createEntity(deps: OperationDeps, set: EntitySetModel, bod
   // Serialised once: the quota counts this text and the store writes it.
   const json = JSON.stringify(entity);
   const collection = collectionOf(deps, set);
-  await assertRoomToCreate(deps, set, collection, storedBytes(json));
-  if (!(await usingStore(() => collection.insert(entity, json)))) {
+  const { near } = await assertRoomToCreate(deps, set, collection, storedBytes(json));
+  let inserted: boolean;
+  try {
+    inserted = await usingStore(() => collection.insert(entity, json, { maxEntities: deps.maxEntities, maxDataBytes: deps.maxDataBytes, near }));
+  } catch (err) {
+    if (!(err instanceof StoreQuotaError)) throw err;
+    // Another writer took the room meanwhile: the check again names the limit, the figures and the flag.
+    await assertRoomToCreate(deps, set, collection, storedBytes(json));
+    throw new GraphError('quotaLimitReached', `Insufficient storage: concurrent writes filled the room this entity needed within --max-entities or --max-data-size; nothing was stored.`);
+  }
+  if (!inserted) {
     throw new GraphError('Conflict', `Another ${type.name} already has the id '${id}'.`);
   }
   return entity;
@@ -88,21 +97,35 @@ export async function readEntity(deps: OperationDeps, set: EntitySetModel, key: 
   return entity;
 }
 
-/** Validates a PATCH body (only what was sent) by the entity's own type and applies it; the id cannot change. */
+/** How often a PATCH is applied again to a fresher read when another writer changed the entity meanwhile. */
+const UPDATE_ATTEMPTS = 8;
+
+/**
+ * Validates a PATCH body (only what was sent) by the entity's own type and applies it; the id cannot change.
+ * Applied to the entity as stored when it is written: a store with concurrent writers refuses a replacement
+ * computed from a version that changed meanwhile, and the patch is applied again to a fresh read.
+ */
 export async function updateEntity(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Promise<Entity> {
   const declared = entityType(deps, set);
-  const existing = await readEntity(deps, set, key);
-  deps.graph.validator.assertBody(recordedTypeOf(existing, declared, deps.graph.model).name, 'update', deps.validation, body);
-  // applyPatch reads properties only: instance annotations (`@odata.type` of nested values aside) are dropped there.
-  const patch = body as JsonObject;
-  if (patch.id !== undefined && patch.id !== existing.id) {
-    throw new GraphError('BadRequest', `Invalid request body: id: the key property is read-only and cannot change from '${existing.id}'.`);
+  for (let attempt = 1; ; attempt++) {
+    const existing = await readEntity(deps, set, key);
+    deps.graph.validator.assertBody(recordedTypeOf(existing, declared, deps.graph.model).name, 'update', deps.validation, body);
+    // applyPatch reads properties only: instance annotations (`@odata.type` of nested values aside) are dropped there.
+    const patch = body as JsonObject;
+    if (patch.id !== undefined && patch.id !== existing.id) {
+      throw new GraphError('BadRequest', `Invalid request body: id: the key property is read-only and cannot change from '${existing.id}'.`);
+    }
+    const updated = applyPatch(existing, patch, declared, deps.graph.model);
+    const json = JSON.stringify(updated);
+    await assertRoomToUpdate(deps, existing, storedBytes(json));
+    try {
+      if (!(await usingStore(() => collectionOf(deps, set).replace(updated, json, existing)))) throw notFound(key);
+      return updated;
+    } catch (err) {
+      if (!(err instanceof StoreConflictError)) throw err;
+      if (attempt >= UPDATE_ATTEMPTS) throw new GraphError('Conflict', `The entity '${key}' is being changed by other requests at the same time; nothing was updated. Retry the request.`);
+    }
   }
-  const updated = applyPatch(existing, patch, declared, deps.graph.model);
-  const json = JSON.stringify(updated);
-  await assertRoomToUpdate(deps, existing, storedBytes(json));
-  if (!(await usingStore(() => collectionOf(deps, set).replace(updated, json)))) throw notFound(key);
-  return updated;
 }
 
 /** Removes the entity, or answers Graph's 404. */

@@ -15,13 +15,21 @@ const ADVICE = 'Delete some, or restart mockgraph with a higher';
  * Refuses (507 quotaLimitReached) a create of `bytes` stored bytes that would take the entity set past
  * `--max-entities` or the store past `--max-data-size`. @see https://learn.microsoft.com/graph/errors
  */
-export async function assertRoomToCreate(deps: QuotaDeps, set: EntitySetModel, collection: EntityCollection, bytes: number): Promise<void> {
+export async function assertRoomToCreate(deps: QuotaDeps, set: EntitySetModel, collection: EntityCollection, bytes: number): Promise<{ near: boolean }> {
   const count = await collection.count();
   if (count >= deps.maxEntities) {
     throw new GraphError('quotaLimitReached', `Insufficient storage: the entity set '${set.path}' already holds ${groupDigits(count)} entities, the most that --max-entities allows (${groupDigits(deps.maxEntities)}). ${ADVICE} --max-entities.`);
   }
-  await assertRoomFor(deps, bytes);
+  const stored = await assertRoomFor(deps, bytes);
+  return { near: count + NEAR_ENTITIES >= deps.maxEntities || stored + bytes + NEAR_BYTES >= deps.maxDataBytes };
 }
+
+/**
+ * How close to a limit a create is "near" it: concurrent writers (other requests, other replicas) could pass
+ * the limit together from there, so a store with concurrent writers checks it again under a lock.
+ */
+const NEAR_ENTITIES = 1000;
+const NEAR_BYTES = 64 * 1024 * 1024;
 
 /**
  * Refuses an update that grows the store past `--max-data-size`: `bytes` is the updated entity's stored size;
@@ -32,10 +40,10 @@ export async function assertRoomToUpdate(deps: QuotaDeps, existing: Entity, byte
   await assertRoomFor(deps, bytes - storedBytes(JSON.stringify(existing)));
 }
 
-async function assertRoomFor(deps: QuotaDeps, added: number): Promise<void> {
-  if (added <= 0) return;
+/** Refuses a write that adds `added` bytes past --max-data-size; answers the bytes stored now. */
+async function assertRoomFor(deps: QuotaDeps, added: number): Promise<number> {
   const stored = await deps.store.dataBytes();
-  if (stored + added <= deps.maxDataBytes) return;
+  if (added <= 0 || stored + added <= deps.maxDataBytes) return stored;
   throw new GraphError(
     'quotaLimitReached',
     `Insufficient storage: this write would take the stored data to ${groupDigits(stored + added)} bytes, past the ${groupDigits(deps.maxDataBytes)} bytes that --max-data-size allows (${groupDigits(stored)} bytes are stored now). ${ADVICE} --max-data-size.`,

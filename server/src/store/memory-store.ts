@@ -1,7 +1,6 @@
-import { buildContent, EntityIndex } from './entity-index';
+import { buildContent, EntityIndex, storedSize } from './entity-index';
 import type { StoreTally } from './entity-index';
 import type { Entity, SyncEntityCollection, SyncEntityStore } from './store';
-import { storedBytes } from './store';
 
 class MemoryCollection implements SyncEntityCollection {
   readonly index: EntityIndex;
@@ -14,13 +13,11 @@ class MemoryCollection implements SyncEntityCollection {
     return this.index.get(id);
   }
   insert(entity: Entity, json?: string): boolean {
-    if (this.index.has(entity.id)) return false;
-    this.index.put(entity, storedBytes(json ?? JSON.stringify(entity)));
-    return true;
+    return this.index.insert(entity, storedSize(entity, json ?? JSON.stringify(entity)));
   }
   replace(entity: Entity, json?: string): boolean {
     if (!this.index.has(entity.id)) return false;
-    this.index.put(entity, storedBytes(json ?? JSON.stringify(entity)));
+    this.index.put(entity, storedSize(entity, json ?? JSON.stringify(entity)));
     return true;
   }
   delete(id: string): boolean {
@@ -31,7 +28,7 @@ class MemoryCollection implements SyncEntityCollection {
   count(): number {
     return this.index.count();
   }
-  values(): Iterable<Entity> {
+  values(): readonly Entity[] {
     return this.index.values();
   }
 }

@@ -13,10 +13,18 @@ export type Awaitable<T> = T | Promise<T>;
  */
 export interface EntityCollection {
   get(id: string): Awaitable<Entity | undefined>;
-  /** Adds a new entity; false when the id is taken. `json`: its `JSON.stringify`, when the caller has it already. */
-  insert(entity: Entity, json?: string): Awaitable<boolean>;
-  /** Replaces an existing entity; false when it does not exist. `json` as for insert. */
-  replace(entity: Entity, json?: string): Awaitable<boolean>;
+  /**
+   * Adds a new entity; false when the id is taken. `json`: its `JSON.stringify`, when the caller has it already.
+   * `within`: the storage limits the caller checked; a store whose writers run concurrently checks them again
+   * with the write and throws StoreQuotaError when it would pass one (nothing written).
+   */
+  insert(entity: Entity, json?: string, within?: StorageBounds): Awaitable<boolean>;
+  /**
+   * Replaces an existing entity; false when it does not exist. `json` as for insert. `previous`: the entity as
+   * this collection's get() answered it, when the replacement was computed from it; a store whose writers run
+   * concurrently throws StoreConflictError when it changed meanwhile (the caller reads it again and retries).
+   */
+  replace(entity: Entity, json?: string, previous?: Entity): Awaitable<boolean>;
   delete(id: string): Awaitable<boolean>;
   count(): Awaitable<number>;
   /** Every entity, in insertion order. */
@@ -64,6 +72,24 @@ export interface StoreQueryContext {
   /** The query's time budget; a query that exceeds it is stopped with the engine's 400. */
   budgetMs: number;
   signal?: AbortSignal;
+}
+
+/** The storage limits a write must stay within: entities in its set, stored bytes in all sets. */
+export interface StorageBounds {
+  maxEntities: number;
+  maxDataBytes: number;
+  /** The write is close enough to a limit that concurrent writes could pass it together: check under a lock. */
+  near?: boolean;
+}
+
+/** Thrown by insert() when the write would take the store past `within` (a concurrent writer got there first). */
+export class StoreQuotaError extends Error {
+  override readonly name = 'StoreQuotaError';
+}
+
+/** Thrown by replace() when the entity changed since `previous` was read: nothing was written. */
+export class StoreConflictError extends Error {
+  override readonly name = 'StoreConflictError';
 }
 
 /** One page of a collection query. */
@@ -167,6 +193,11 @@ export interface EntityStore {
    * shared by replicas implements it so that replicas starting at once seed once. Without it, applySeeds does it.
    */
   seedEmpty?(contents: ReadonlyMap<string, readonly Entity[]>): Promise<number>;
+  /**
+   * Runs `work`, whose store operations (of any collection) then form one transaction: all of its writes are
+   * kept, or none (a failure, or a database lost half-way). Stores without it: the caller undoes what it wrote.
+   */
+  atomically?<T>(work: () => Promise<T>): Promise<T>;
   /** The stored JSON size of every entity in all collections, in bytes (UTF-8 of JSON.stringify). */
   dataBytes(): Awaitable<number>;
   /** Grows by at least one on every successful write and reset; tells pollers that something changed. */

@@ -62,7 +62,7 @@ export class PageTokens {
     } catch {
       throw invalidToken();
     }
-    if (now.getTime() / 1000 - state.issued > CURSOR_TTL_SECONDS) {
+    if (!(now.getTime() / 1000 - state.issued <= CURSOR_TTL_SECONDS)) {
       throw new GraphError('BadRequest', `The $skiptoken has expired (tokens last ${CURSOR_TTL_SECONDS / 60} minutes). Start again from the first page.`);
     }
     return state;

@@ -28,6 +28,13 @@ function keysetAfterOrInvalid(keys: Parameters<typeof keysetAfter>[0], after: un
   }
 }
 
+const isCount = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0);
+
+/** Whether a signed token's fields have the types this store writes (a signature proves origin, not shape). */
+function wellFormed(state: PageState): boolean {
+  return typeof state.walk === 'string' && typeof state.generation === 'string' && Array.isArray(state.after) && isCount(state.remaining) && isCount(state.count) && Number.isFinite(state.issued);
+}
+
 /** How many walks the database keeps (the oldest go first), as one server keeps MAX_SNAPSHOTS snapshots. */
 const MAX_WALKS = MAX_SNAPSHOTS * 16;
 
@@ -71,7 +78,7 @@ export class PostgresQueries implements CollectionQueries {
   private async continue(token: string, ctx: StoreQueryContext): Promise<QueryPage> {
     const { secret, generation } = await this.tokens();
     const state = new PageTokens(secret).decode(token, ctx.now());
-    if (state.generation !== (await generation())) throw invalidToken();
+    if (!wellFormed(state) || state.generation !== (await generation())) throw invalidToken();
     const [row] = await this.db.run<{ query: string }>('SELECT query FROM mockgraph_walks WHERE id = $1', [state.walk]);
     if (!row) {
       throw new GraphError('BadRequest', `The $skiptoken refers to a result this sandbox no longer keeps (it keeps the ${MAX_WALKS.toLocaleString('en-US')} most recent ones). Start again from the first page.`);
@@ -139,7 +146,7 @@ export class PostgresQueries implements CollectionQueries {
   /** A collection query on the query pool, whose statement timeout is the evaluation budget. */
   private async select<R extends Record<string, unknown>>(text: string, params: SqlParams, ctx: StoreQueryContext): Promise<R[]> {
     try {
-      return await this.db.run<R>(text, params.values, this.db.queryPool);
+      return await this.db.runQuery<R>(text, params.values, ctx.budgetMs);
     } catch (err) {
       if ((err as { code?: unknown }).code === QUERY_CANCELED) throw budgetExceeded(ctx.budgetMs);
       throw err;

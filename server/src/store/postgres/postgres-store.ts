@@ -1,8 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Pool } from 'pg';
 import type { PoolClient, PoolConfig } from 'pg';
 import type { Entity, EntityCollection, EntityStore, StoreHealth } from '../store';
-import { storedBytes } from '../store';
+import { storedBytes, StoreConflictError, StoreQuotaError } from '../store';
+import type { StorageBounds } from '../store';
 import { GraphError } from '../../graph/errors';
+import { EVALUATION_DEADLINE_MS } from '../../odata/query/limits';
 import { databaseName, isUnavailable, redactedUrl, storeError } from './failures';
 import { PostgresQueries } from './pg-queries';
 import { GENERATION_SETTING, migrate, MIGRATION_LOCK, TOKEN_SECRET_SETTING } from './schema';
@@ -16,8 +19,6 @@ export interface PostgresStoreOptions {
   tokenSecret?: string;
   /** How long start-up keeps trying to reach the database before it gives up (default 30 s). */
   connectTimeoutMs?: number;
-  /** The query engine's evaluation budget: the statement timeout of collection queries (default 1,000 ms). */
-  queryBudgetMs?: number;
   /** The most connections this replica opens (default 10). */
   maxConnections?: number;
   /** The expression indexes to create (the query patterns of the served types' docs). */
@@ -43,16 +44,52 @@ export class Database {
   private ready = true;
   private reason: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The transaction of an atomically() in progress, in its async context: statements there run on it. */
+  private readonly scope = new AsyncLocalStorage<PoolClient>();
+
+  /** Runs `work` with every statement of its async context in one transaction. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.transaction((client) => this.scope.run(client, work));
+  }
+
   /** What every statement waits for: the opening (migration), then the bulk write (reset, seed) in progress. */
   private gate: Promise<void> = Promise.resolve();
 
+  /** The pools of collection queries, by evaluation budget: their statement timeout is the budget. */
+  private readonly queryPools = new Map<number, Pool>();
+
   constructor(
     readonly pool: Pool,
-    readonly queryPool: Pool,
+    private readonly queryPoolOf: (budgetMs: number) => Pool,
     readonly where: string,
   ) {
     // An idle connection the server drops (a restart) is an event, not a crash of the process.
-    for (const p of [pool, queryPool]) p.on('error', (err) => this.lost(err));
+    pool.on('error', (err) => this.lost(err));
+  }
+
+  /** The pool whose statements stop at `budgetMs` (one per budget; an app has one). */
+  queryPool(budgetMs: number): Pool {
+    let pool = this.queryPools.get(budgetMs);
+    if (!pool) {
+      this.queryPools.set(budgetMs, (pool = this.queryPoolOf(budgetMs)));
+      pool.on('error', (err) => this.lost(err));
+    }
+    return pool;
+  }
+
+  /**
+   * A collection query: as run(), but a statement stopped by its pool's timeout is rethrown as it is (the query
+   * used up its evaluation budget: the caller's 400), not as a busy database.
+   */
+  async runQuery<R extends Record<string, unknown>>(text: string, values: unknown[], budgetMs: number): Promise<R[]> {
+    await this.passGate();
+    try {
+      return (await (this.scope.getStore() ?? this.queryPool(budgetMs)).query<R>(text, values)).rows;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '57014') throw err;
+      this.lost(err);
+      throw storeError(err, this.where);
+    }
   }
 
   /** Marks the database unreachable (health says not ready) until a check reaches it again. */
@@ -112,7 +149,7 @@ export class Database {
   /** run() without waiting at the gate (for work that holds it). */
   async runNow<R extends Record<string, unknown>>(text: string, values: unknown[] = [], pool: Pool = this.pool): Promise<R[]> {
     try {
-      return (await pool.query<R>(text, values)).rows;
+      return (await (this.scope.getStore() ?? pool).query<R>(text, values)).rows;
     } catch (err) {
       this.lost(err);
       throw storeError(err, this.where);
@@ -122,6 +159,9 @@ export class Database {
   /** Runs `work` in one transaction on one connection (committed before it resolves); errors roll it back. */
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     if (this.failed) throw this.failed;
+    // Inside atomically(): the work joins the transaction in progress.
+    const current = this.scope.getStore();
+    if (current) return work(current);
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -129,31 +169,56 @@ export class Database {
       this.lost(err);
       throw storeError(err, this.where);
     }
+    // A connection that ends while checked out emits 'error' on itself, not on the pool: without a listener it
+    // would end the process. The failure reaches `work` as its query's rejection.
+    const onError = (err: Error) => this.lost(err);
+    client.on('error', onError);
+    let broken: unknown;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback));
       this.lost(err);
       throw storeError(err, this.where);
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A connection that could not even roll back is discarded, not handed to the next request.
+      client.release(broken instanceof Error ? broken : undefined);
     }
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.allSettled([this.pool.end(), this.queryPool.end()]);
+    await Promise.allSettled([this.pool, ...this.queryPools.values()].map((p) => p.end()));
   }
 }
 
 /** The statements of single writes; the trigger mockgraph_count keeps the set's figures in the same transaction. */
 const INSERT = `INSERT INTO mockgraph_entities (entity_set, id, doc, body, bytes) VALUES ($1, $2, $3::text, $3::text::jsonb, $4)
   ON CONFLICT (entity_set, id) DO NOTHING RETURNING 1 AS done`;
-const REPLACE = `UPDATE mockgraph_entities SET doc = $3::text, body = $3::text::jsonb, bytes = $4 WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
+/**
+ * An insert that checks the storage limits in the same statement ($5 entities in the set, $6 bytes in all): only
+ * statements running at the same instant can pass them together, so a burst overshoots by at most the writes in
+ * flight (the pools' connections), not by the burst.
+ */
+const INSERT_WITHIN = `INSERT INTO mockgraph_entities (entity_set, id, doc, body, bytes)
+  SELECT $1::text, $2::text, $3::text, $3::text::jsonb, $4::integer
+  WHERE (SELECT coalesce(sum(entities), 0) FROM mockgraph_sets WHERE entity_set = $1::text) < $5::bigint
+    AND (SELECT coalesce(sum(bytes), 0) FROM mockgraph_sets) + $4::integer <= $6::bigint
+  ON CONFLICT (entity_set, id) DO NOTHING RETURNING 1 AS done`;
+const REPLACE = `UPDATE mockgraph_entities SET doc = $3::text, body = $3::text::jsonb, bytes = $4, version = version + 1
+  WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
+/** A replace computed from version $5: it writes only if nobody wrote since; else `current` says why not. */
+const REPLACE_IF = `WITH changed AS (
+    UPDATE mockgraph_entities SET doc = $3::text, body = $3::text::jsonb, bytes = $4, version = version + 1
+    WHERE entity_set = $1 AND id = $2 AND version = $5 RETURNING 1)
+  SELECT (SELECT count(*) FROM changed) AS done, (SELECT count(*) FROM mockgraph_entities WHERE entity_set = $1 AND id = $2) AS present`;
 const DELETE = `DELETE FROM mockgraph_entities WHERE entity_set = $1 AND id = $2 RETURNING 1 AS done`;
+/** The advisory lock that inserts near a storage limit take their turn under ("quota" in ASCII). */
+const QUOTA_LOCK = 0x71756f7461n;
 
 /**
  * SQLSTATEs of a value PostgreSQL cannot hold: U+0000 in text (22021) or in JSONB (22P05), and a lone surrogate,
@@ -169,6 +234,9 @@ function isUnstorable(err: unknown): boolean {
 function unstorable(): GraphError {
   return new GraphError('BadRequest', 'Invalid request body: a string holds a character this store cannot keep (U+0000, or an unpaired UTF-16 surrogate).');
 }
+
+/** The row version of each entity get() answered: a replace computed from it writes only if it is still current. */
+const VERSIONS = new WeakMap<Entity, string>();
 
 /** Rows read per round trip while walking a whole collection. */
 const WALK_BATCH = 500;
@@ -187,25 +255,54 @@ class PostgresCollection implements EntityCollection {
 
   async get(id: string): Promise<Entity | undefined> {
     // A key PostgreSQL cannot hold names no stored entity.
-    const rows = await this.db.run<{ doc: string }>('SELECT doc FROM mockgraph_entities WHERE entity_set = $1 AND id = $2', [this.path, id]).catch((err: unknown) => {
+    const rows = await this.db.run<{ doc: string; version: string }>('SELECT doc, version FROM mockgraph_entities WHERE entity_set = $1 AND id = $2', [this.path, id]).catch((err: unknown) => {
       if (isUnstorable(err)) return [];
       throw err;
     });
-    return rows[0] === undefined ? undefined : (JSON.parse(rows[0].doc) as Entity);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const entity = JSON.parse(row.doc) as Entity;
+    VERSIONS.set(entity, row.version);
+    return entity;
   }
-  async insert(entity: Entity, json?: string): Promise<boolean> {
+  async insert(entity: Entity, json?: string, within?: StorageBounds): Promise<boolean> {
     const text = json ?? JSON.stringify(entity);
-    return (await this.write(INSERT, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+    if (within === undefined) return (await this.write(INSERT, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+    const bound = (n: number) => (Number.isFinite(n) ? Math.floor(n) : Number.MAX_SAFE_INTEGER);
+    const values = [this.path, entity.id, text, storedBytes(text), bound(within.maxEntities), bound(within.maxDataBytes)];
+    // Near a limit, inserts of every replica take their turn: each reads the figures the one before it committed.
+    const rows = within.near ? await this.writeInTurn(values) : await this.write(INSERT_WITHIN, values);
+    if (rows.length > 0) return true;
+    // Nothing written: the id is taken, or the limits were reached.
+    if ((await this.get(entity.id)) !== undefined) return false;
+    throw new StoreQuotaError(`${this.path}: the write would pass a storage limit`);
   }
-  async replace(entity: Entity, json?: string): Promise<boolean> {
+  async replace(entity: Entity, json?: string, previous?: Entity): Promise<boolean> {
     const text = json ?? JSON.stringify(entity);
-    return (await this.write(REPLACE, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+    const version = previous === undefined ? undefined : VERSIONS.get(previous);
+    if (version === undefined) return (await this.write(REPLACE, [this.path, entity.id, text, storedBytes(text)])).length > 0;
+    const [row] = (await this.write(REPLACE_IF, [this.path, entity.id, text, storedBytes(text), version])) as Array<{ done: string; present: string }>;
+    if (Number(row?.done) > 0) return true;
+    if (Number(row?.present) > 0) throw new StoreConflictError(`${this.path}/${entity.id} changed since it was read`);
+    return false;
   }
   async delete(id: string): Promise<boolean> {
     return (await this.write(DELETE, [this.path, id]).catch((err: unknown) => {
       if (err instanceof GraphError) return [];
       throw err;
     })).length > 0;
+  }
+
+  /** INSERT_WITHIN in a transaction of its own, after QUOTA_LOCK: its snapshot is taken once the lock is held. */
+  private async writeInTurn(values: unknown[]): Promise<unknown[]> {
+    try {
+      return await this.db.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [QUOTA_LOCK.toString()]);
+        return (await client.query(INSERT_WITHIN, values)).rows;
+      });
+    } catch (err) {
+      throw isUnstorable(err) ? unstorable() : err;
+    }
   }
 
   /** A write; one whose strings PostgreSQL cannot hold is a 400 and changes nothing. */
@@ -239,13 +336,25 @@ async function insertAll(client: PoolClient, path: string, entities: readonly En
     const docs = batch.map((e) => JSON.stringify(e));
     const sizes = docs.map((d) => storedBytes(d));
     bytes += sizes.reduce((n, b) => n + b, 0);
+    await insertBatch(client, path, batch, docs, sizes, i);
+  }
+  return bytes;
+}
+
+/** One batch of insertAll; a string PostgreSQL cannot hold names the entity that holds it. */
+async function insertBatch(client: PoolClient, path: string, batch: readonly Entity[], docs: string[], sizes: number[], offset: number): Promise<void> {
+  try {
     await client.query(
       `INSERT INTO mockgraph_entities (entity_set, id, doc, body, bytes)
        SELECT $1, u.id, u.doc, u.doc::jsonb, u.bytes FROM unnest($2::text[], $3::text[], $4::integer[]) WITH ORDINALITY AS u(id, doc, bytes, n) ORDER BY u.n`,
       [path, batch.map((e) => e.id), docs, sizes],
     );
+  } catch (err) {
+    if (!isUnstorable(err)) throw err;
+    const at = docs.findIndex((d) => /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i.test(d) || batch[docs.indexOf(d)]?.id.includes('\u0000'));
+    const which = at < 0 ? 'an entity' : `entity ${offset + at + 1} (id '${String(batch[at]?.id).replace(/[\u0000-\u001f]/g, '?').slice(0, 100)}')`;
+    throw new Error(`${path}: ${which} holds a string PostgreSQL cannot keep (U+0000, or an unpaired UTF-16 surrogate)`);
   }
-  return bytes;
 }
 
 /** Sets a set's figures after a bulk write (its revision grows): all of them in slot 0, the other slots emptied. */
@@ -281,14 +390,15 @@ export interface PostgresStore extends EntityStore {
 /** A schema name that is safe to write into SQL (it cannot be a parameter). */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function poolConfig(url: string, max: number, statementTimeout: number, schema: string | undefined): PoolConfig {
+function poolConfig(url: string, max: number, statementTimeout: number, schema: string | undefined, waitMs = 2000): PoolConfig {
   return {
     connectionString: url,
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),
     // Idle connections do not keep the process alive (a CLI command or test ends when its work does).
     allowExitOnIdle: true,
     max,
-    connectionTimeoutMillis: 2000,
+    // How long a request waits for a free connection (a database that is down refuses new ones at once).
+    connectionTimeoutMillis: waitMs,
     idleTimeoutMillis: 10_000,
     statement_timeout: statementTimeout,
     // The driver's own bound on waiting for a reply: a database that stops answering (not closing) is not a hang.
@@ -321,10 +431,13 @@ async function connectWithRetry(pool: Pool, where: string, timeoutMs: number, lo
 async function open(db: Database, options: PostgresStoreOptions): Promise<void> {
   try {
     const client = await connectWithRetry(db.pool, db.where, options.connectTimeoutMs ?? 30_000, options.logNotice ?? (() => undefined));
+    const onError = (err: Error) => db.lost(err);
+    client.on('error', onError);
     try {
       if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
       await migrate(client, SQL_FUNCTIONS, indexStatements(options.indexes ?? []));
     } finally {
+      client.off('error', onError);
       client.release();
     }
   } catch (err) {
@@ -344,8 +457,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new DatabaseError(`'${options.schema}' is not a schema name mockgraph accepts (lower-case letters, digits and _)`);
   const max = options.maxConnections ?? 10;
   const pool = new Pool(poolConfig(options.url, max, STATEMENT_TIMEOUT_MS, options.schema));
-  const queryPool = new Pool(poolConfig(options.url, max, options.queryBudgetMs ?? 1000, options.schema));
-  const db = new Database(pool, queryPool, where);
+  // Queries wait for a connection as long as the query engine lets a query wait for its turn.
+  const db = new Database(pool, (budgetMs) => new Pool(poolConfig(options.url, max, budgetMs, options.schema, EVALUATION_DEADLINE_MS)), where);
   const opened = db.exclusive(() => open(db, options));
   // Observed so that a failure is not an unhandled rejection; `opened` still reports it.
   opened.catch(() => undefined);
@@ -384,6 +497,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       await db.exclusive(() => db.transaction(async (client) => {
         await client.query("SET LOCAL statement_timeout = 0; SET LOCAL mockgraph.bulk = 'on'");
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+        // Writes of other replicas wait (reads go on) and those in flight finish first: none escapes the recount.
+        await client.query('LOCK TABLE mockgraph_entities IN EXCLUSIVE MODE');
         // Rows first: an id twice in the contents fails the primary key and rolls everything back.
         await client.query('DELETE FROM mockgraph_entities');
         await client.query('UPDATE mockgraph_sets SET entities = 0, bytes = 0, revision = revision + 1');
@@ -395,6 +510,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       return db.exclusive(() => db.transaction(async (client) => {
         await client.query("SET LOCAL statement_timeout = 0; SET LOCAL mockgraph.bulk = 'on'");
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+        await client.query('LOCK TABLE mockgraph_entities IN EXCLUSIVE MODE');
         let stored = 0;
         for (const [path, entities] of contents) {
           const { rows } = await client.query('SELECT 1 FROM mockgraph_entities WHERE entity_set = $1 LIMIT 1', [path]);
@@ -413,6 +529,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         }),
       );
     },
+    atomically: (work) => db.atomically(work),
     async dataBytes() {
       const [row] = await db.run<{ bytes: string }>('SELECT coalesce(sum(bytes), 0) AS bytes FROM mockgraph_sets');
       return Number(row?.bytes ?? 0);

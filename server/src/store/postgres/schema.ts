@@ -23,6 +23,7 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
        doc text NOT NULL,
        body jsonb NOT NULL,
        bytes integer NOT NULL,
+       version bigint NOT NULL DEFAULT 0,
        PRIMARY KEY (entity_set, id)
      )`,
     `CREATE UNIQUE INDEX mockgraph_entities_order ON mockgraph_entities (entity_set, seq)`,
