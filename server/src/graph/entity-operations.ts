@@ -97,35 +97,44 @@ export async function readEntity(deps: OperationDeps, set: EntitySetModel, key: 
   return entity;
 }
 
-/** How often a PATCH is applied again to a fresher read when another writer changed the entity meanwhile. */
+/** Optimistic attempts of a PATCH before it waits for its turn (a store with transactions locks the entity then). */
+const OPTIMISTIC_ATTEMPTS = 2;
+/** The most attempts of a PATCH in all (a store without transactions retries optimistically until then). */
 const UPDATE_ATTEMPTS = 8;
 
 /**
  * Validates a PATCH body (only what was sent) by the entity's own type and applies it; the id cannot change.
  * Applied to the entity as stored when it is written: a store with concurrent writers refuses a replacement
- * computed from a version that changed meanwhile, and the patch is applied again to a fresh read.
+ * computed from a version that changed meanwhile, and the patch is applied again to a fresh read; after
+ * OPTIMISTIC_ATTEMPTS, in a transaction that holds the entity (its read locks it), so it lands.
  */
 export async function updateEntity(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Promise<Entity> {
-  const declared = entityType(deps, set);
   for (let attempt = 1; ; attempt++) {
-    const existing = await readEntity(deps, set, key);
-    deps.graph.validator.assertBody(recordedTypeOf(existing, declared, deps.graph.model).name, 'update', deps.validation, body);
-    // applyPatch reads properties only: instance annotations (`@odata.type` of nested values aside) are dropped there.
-    const patch = body as JsonObject;
-    if (patch.id !== undefined && patch.id !== existing.id) {
-      throw new GraphError('BadRequest', `Invalid request body: id: the key property is read-only and cannot change from '${existing.id}'.`);
-    }
-    const updated = applyPatch(existing, patch, declared, deps.graph.model);
-    const json = JSON.stringify(updated);
-    await assertRoomToUpdate(deps, existing, storedBytes(json));
+    const once = () => applyUpdate(deps, set, key, body);
     try {
-      if (!(await usingStore(() => collectionOf(deps, set).replace(updated, json, existing)))) throw notFound(key);
-      return updated;
+      return attempt > OPTIMISTIC_ATTEMPTS && deps.store.atomically ? await deps.store.atomically(once) : await once();
     } catch (err) {
       if (!(err instanceof StoreConflictError)) throw err;
       if (attempt >= UPDATE_ATTEMPTS) throw new GraphError('Conflict', `The entity '${key}' is being changed by other requests at the same time; nothing was updated. Retry the request.`);
     }
   }
+}
+
+/** One attempt of updateEntity: read, validate, apply, check the quota, replace what was read. */
+async function applyUpdate(deps: OperationDeps, set: EntitySetModel, key: string, body: unknown): Promise<Entity> {
+  const declared = entityType(deps, set);
+  const existing = await readEntity(deps, set, key);
+  deps.graph.validator.assertBody(recordedTypeOf(existing, declared, deps.graph.model).name, 'update', deps.validation, body);
+  // applyPatch reads properties only: instance annotations (`@odata.type` of nested values aside) are dropped there.
+  const patch = body as JsonObject;
+  if (patch.id !== undefined && patch.id !== existing.id) {
+    throw new GraphError('BadRequest', `Invalid request body: id: the key property is read-only and cannot change from '${existing.id}'.`);
+  }
+  const updated = applyPatch(existing, patch, declared, deps.graph.model);
+  const json = JSON.stringify(updated);
+  await assertRoomToUpdate(deps, existing, storedBytes(json));
+  if (!(await usingStore(() => collectionOf(deps, set).replace(updated, json, existing)))) throw notFound(key);
+  return updated;
 }
 
 /** Removes the entity, or answers Graph's 404. */

@@ -47,6 +47,11 @@ export class Database {
   /** The transaction of an atomically() in progress, in its async context: statements there run on it. */
   private readonly scope = new AsyncLocalStorage<PoolClient>();
 
+  /** Whether the caller runs inside atomically() (its reads of an entity then lock it until the transaction ends). */
+  inTransaction(): boolean {
+    return this.scope.getStore() !== undefined;
+  }
+
   /** Runs `work` with every statement of its async context in one transaction. */
   atomically<T>(work: () => Promise<T>): Promise<T> {
     return this.transaction((client) => this.scope.run(client, work));
@@ -255,7 +260,9 @@ class PostgresCollection implements EntityCollection {
 
   async get(id: string): Promise<Entity | undefined> {
     // A key PostgreSQL cannot hold names no stored entity.
-    const rows = await this.db.run<{ doc: string; version: string }>('SELECT doc, version FROM mockgraph_entities WHERE entity_set = $1 AND id = $2', [this.path, id]).catch((err: unknown) => {
+    // In a transaction the read holds the row (FOR UPDATE): a replace computed from it cannot be overtaken.
+    const lock = this.db.inTransaction() ? ' FOR UPDATE' : '';
+    const rows = await this.db.run<{ doc: string; version: string }>(`SELECT doc, version FROM mockgraph_entities WHERE entity_set = $1 AND id = $2${lock}`, [this.path, id]).catch((err: unknown) => {
       if (isUnstorable(err)) return [];
       throw err;
     });
