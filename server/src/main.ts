@@ -4,9 +4,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp } from './app';
 import { storeReady } from './http/store-ready';
-import { createPostgresStore, DatabaseError } from './store/postgres/postgres-store';
-import { databaseName } from './store/postgres/failures';
-import { defaultIndexes } from './store/postgres/indexes';
 import { createMockServer } from './http/server';
 import { parseConfigFile } from './cli/config-file';
 import { loadOperationModules } from './cli/operation-modules';
@@ -24,7 +21,8 @@ import type { ServeSettings } from './cli/settings';
 import { loadGraphDefinition } from './graph/registry';
 import { packageRoot } from './package-root';
 import { exampleSeed, SeedError, seedRecords } from './graph/seed';
-import type { SeedInput } from './graph/seed';
+import type { PreparedSeed, SeedInput } from './graph/seed';
+import { prepareSeedFile } from './graph/seed-stream';
 import { seededRandom } from './seed/generate';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
@@ -65,13 +63,14 @@ function readConfig(explicit: string | undefined): { file: Record<string, unknow
 }
 
 /** The --seed file (an array, a collection response, or keyed by entity-set path), else every set's schema example. */
-function readSeed(settings: ServeSettings): SeedInput {
+function readSeed(settings: ServeSettings): SeedInput | PreparedSeed {
   if (settings.seed === undefined) return exampleSeed(loadGraphDefinition(settings.schemas), settings.validation);
   // A seed file far over the storage limit would only exhaust memory while being parsed.
   const bytes = existsSync(settings.seed) ? statSync(settings.seed).size : 0;
   if (bytes > settings.maxDataSize * 2) fail(`seed file ${settings.seed} is ${bytes} bytes, over twice the storage limit of ${settings.maxDataSize} bytes (raise it with --max-data-size)`);
   try {
-    return seedRecords(JSON.parse(readFileSync(settings.seed, 'utf8')));
+    // An array file (what `mockgraph seed --set` writes) is read and prepared record by record.
+    return prepareSeedFile(settings.seed, loadGraphDefinition(settings.schemas), settings.validation) ?? seedRecords(JSON.parse(readFileSync(settings.seed, 'utf8')));
   } catch (err) {
     fail(`seed file ${settings.seed}: ${(err as Error).message}`);
   }
@@ -84,6 +83,12 @@ function isDatabaseUrl(data: string): boolean {
 
 /** The PostgreSQL store of a postgres:// --data, once it is reached and migrated, or exit 2 with one line. */
 async function openDatabase(settings: ServeSettings, url: string, schemaDirs: readonly string[]): Promise<{ store: EntityStore; where: string; described: string }> {
+  // Loaded only for a postgres:// --data: the driver takes a tenth of an in-memory start-up.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createPostgresStore, DatabaseError } = require('./store/postgres/postgres-store') as typeof import('./store/postgres/postgres-store');
+  const { databaseName } = require('./store/postgres/failures') as typeof import('./store/postgres/failures');
+  const { defaultIndexes } = require('./store/postgres/indexes') as typeof import('./store/postgres/indexes');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const store = createPostgresStore({
     url,
     tokenSecret: settings.tokenSecret,

@@ -51,7 +51,7 @@ export interface AppOptions {
    * first: an object keyed by entity-set path, or an array (for a service with one entity set, or whose records
    * each name their type with `@odata.type`).
    */
-  seed?: SeedInput;
+  seed?: SeedInput | PreparedSeed;
   /** Serve the admin API and inspector page under /_mockgraph (default true). */
   admin?: boolean;
   /** How many recent requests /_mockgraph/requests keeps (default 200); their headers and bodies are bounded in bytes too. */
@@ -125,7 +125,7 @@ export function resolveDeps(options: AppOptions = {}): AppDeps {
   return {
     store: options.store ?? createMemoryStore(),
     validation,
-    seed: prepareSeeds(options.seed, graph, validation),
+    seed: options.seed instanceof Map ? options.seed : prepareSeeds(options.seed as SeedInput | undefined, graph, validation),
     admin: options.admin ?? true,
     requestLogSize: options.requestLogSize ?? 200,
     onRequest: options.onRequest,

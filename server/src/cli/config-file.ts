@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv/dist/2020';
 import { packageRoot } from '../package-root';
 import { nearMiss } from './flags';
@@ -85,6 +84,9 @@ export function parseConfigFile(text: string, fileName: string): Record<string, 
     throw new Error(`${fileName}: not valid JSON: ${(err as Error).message}`);
   }
   const schema = JSON.parse(readFileSync(join(packageRoot(), CONFIG_SCHEMA_FILE), 'utf8')) as { properties: Record<string, JsonSchema> };
+  // Loaded here, not at start-up: a serve without a config file never needs ajv's compiler (validators are cached).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
   const validate = new Ajv2020({ strict: true, allErrors: false }).compile(schema);
   if (validate(parsed)) return parsed as Record<string, unknown>;
   const errors = validate.errors ?? [];

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json';
+import { storedSize } from '../store/entity-index';
 import type { AppDeps } from '../options';
 import type { Entity, EntityCollection } from '../store/store';
 import { storedBytes, StoreConflictError, StoreQuotaError, StoreUnavailableError } from '../store/store';
@@ -74,14 +75,15 @@ export async function createEntity(deps: OperationDeps, set: EntitySetModel, bod
   // Serialised once: the quota counts this text and the store writes it.
   const json = JSON.stringify(entity);
   const collection = collectionOf(deps, set);
-  const { near } = await assertRoomToCreate(deps, set, collection, storedBytes(json));
+  const bytes = storedSize(entity, json);
+  const { near } = await assertRoomToCreate(deps, set, collection, bytes);
   let inserted: boolean;
   try {
     inserted = await usingStore(() => collection.insert(entity, json, { maxEntities: deps.maxEntities, maxDataBytes: deps.maxDataBytes, near }));
   } catch (err) {
     if (!(err instanceof StoreQuotaError)) throw err;
     // Another writer took the room meanwhile: the check again names the limit, the figures and the flag.
-    await assertRoomToCreate(deps, set, collection, storedBytes(json));
+    await assertRoomToCreate(deps, set, collection, bytes);
     throw new GraphError('quotaLimitReached', `Insufficient storage: concurrent writes filled the room this entity needed within --max-entities or --max-data-size; nothing was stored.`);
   }
   if (!inserted) {

@@ -1,12 +1,12 @@
-import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { GraphError } from './errors';
 import type { GraphModel } from './model';
 import type { JsonSchema, SchemaFile } from './schema-files';
 import { isJsonObject } from '../json';
 import { namedTypeOf } from './derived-types';
 import { prepareForValidation } from './inheritance';
+import type { ValidatorSource } from './validator-cache';
+import { cachedValidators, KEYWORDS_MODULE } from './validator-cache';
 
 /** The two create/update contracts a server can enforce (see schemas/README.md). */
 export const VALIDATION_PROFILES = ['doc', 'metadata'] as const;
@@ -73,17 +73,17 @@ export function requestSchemaId(entityType: string, purpose: BodyPurpose, profil
   return `mockgraph.requests.${local}.create.${profile}`;
 }
 
-/** Compiles every schema under schemas/ into one strict ajv instance. */
-export function createGraphValidator(files: readonly SchemaFile[], model: GraphModel): GraphValidator {
-  // strictRequired stays off: the request contracts require properties declared through allOf, which it cannot see.
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, verbose: true, allowUnionTypes: true });
-  addFormats(ajv);
-  for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword });
-  ajv.addKeyword({
-    keyword: 'x-odataType',
-    schemaType: 'string',
-    errors: true,
-    validate: function checkODataType(expected: string, data: unknown): boolean {
+/** ajv's options; the cache of compiled code (validator-cache.ts) is keyed by them too. */
+const AJV_OPTIONS = { strict: true, strictRequired: false, allErrors: false, verbose: true, allowUnionTypes: true } as const;
+
+/**
+ * The functions of the two keywords that need the model: `x-odataType` (a value's `@odata.type` names the type or
+ * one derived from it) and `x-polymorphic` (a value is validated against the schema its `@odata.type` names).
+ * `lookup` finds the compiled validator of a schema $id.
+ */
+function keywordFunctions(model: GraphModel, lookup: (schemaId: string) => ValidateFunction | undefined): { checkODataType: (expected: string, data: unknown) => boolean; validateByODataType: (base: string, data: unknown, schema: unknown, cxt?: { instancePath: string }) => boolean } {
+  return {
+    checkODataType: function checkODataType(expected: string, data: unknown): boolean {
       const self = checkODataType as { errors?: Partial<ErrorObject>[] };
       if (!isJsonObject(data) || !('@odata.type' in data)) return true;
       const named = data['@odata.type'];
@@ -92,24 +92,54 @@ export function createGraphValidator(files: readonly SchemaFile[], model: GraphM
       self.errors = [{ keyword: 'x-odataType', message: `@odata.type ${shown} does not name ${expected} or a type derived from it`, params: { expected } }];
       return false;
     },
-  });
-  ajv.addKeyword({
-    keyword: 'x-polymorphic',
-    schemaType: 'string',
-    errors: true,
-    validate: function validateByODataType(base: string, data: unknown, _schema: unknown, cxt?: { instancePath: string }): boolean {
+    validateByODataType: function validateByODataType(base: string, data: unknown, _schema: unknown, cxt?: { instancePath: string }): boolean {
       const self = validateByODataType as { errors?: Partial<ErrorObject>[] };
       const named = isJsonObject(data) && typeof data['@odata.type'] === 'string' ? model.resolveType(data['@odata.type']) : undefined;
       const chosen = named && model.derivesFrom(named.name, base) ? named : model.resolveType(base);
-      const validate = chosen && (ajv.getSchema(chosen.schemaId) as ValidateFunction | undefined);
+      const validate = chosen && lookup(chosen.schemaId);
       if (!validate || validate(data)) return true;
       self.errors = (validate.errors ?? []).map((e) => ({ ...e, instancePath: (cxt?.instancePath ?? '') + e.instancePath }));
       return false;
     },
-  });
-  for (const f of prepareForValidation(files, model)) ajv.addSchema(f.schema as object, f.id);
-  const compiled = new Map<string, ValidateFunction>();
-  for (const f of files) compiled.set(f.id, ajv.getSchema(f.id) as ValidateFunction);
+  };
+}
+
+/** How validator-cache.ts compiles the schemas (ajv is loaded only then) and what its cached code's keywords call. */
+function validatorSource(model: GraphModel): ValidatorSource {
+  return {
+    fingerprint: JSON.stringify({ options: AJV_OPTIONS, annotations: ANNOTATIONS, keywords: ['x-odataType', 'x-polymorphic'], version: 1 }),
+    keywords: (lookup) => keywordFunctions(model, lookup),
+    compile(schemas) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { default: Ajv, _ } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const addFormats = (require('ajv-formats') as { default: typeof import('ajv-formats').default }).default;
+      // strictRequired stays off: the request contracts require properties declared through allOf, which it cannot see.
+      const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+      addFormats(ajv);
+      for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword });
+      const fns = keywordFunctions(model, (id) => ajv.getSchema(id) as ValidateFunction | undefined);
+      // The code saved names the functions by the module the cached code is given (validator-cache.ts).
+      ajv.scope.value('keyword', { ref: fns.checkODataType, code: _`require(${KEYWORDS_MODULE}).checkODataType` });
+      ajv.scope.value('keyword', { ref: fns.validateByODataType, code: _`require(${KEYWORDS_MODULE}).validateByODataType` });
+      ajv.addKeyword({ keyword: 'x-odataType', schemaType: 'string', errors: true, validate: fns.checkODataType });
+      ajv.addKeyword({ keyword: 'x-polymorphic', schemaType: 'string', errors: true, validate: fns.validateByODataType });
+      for (const f of schemas) ajv.addSchema(f.schema as object, f.id);
+      const validators = new Map<string, ValidateFunction>();
+      for (const f of schemas) validators.set(f.id, ajv.getSchema(f.id) as ValidateFunction);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+      return { validators, code: () => standaloneCode(ajv) };
+    },
+  };
+}
+
+/**
+ * Compiles every schema under schemas/ in one strict ajv instance, or loads the code that compiling these same
+ * schemas made before (validator-cache.ts; `cacheDir` is where it keeps it).
+ */
+export function createGraphValidator(files: readonly SchemaFile[], model: GraphModel, cacheDir?: string): GraphValidator {
+  const compiled = cachedValidators(prepareForValidation(files, model), validatorSource(model), cacheDir);
 
   const run = (schemaId: string, value: unknown): ErrorObject[] => {
     const validate = compiled.get(schemaId);

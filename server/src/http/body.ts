@@ -24,22 +24,35 @@ function bodyless(req: Request): boolean {
  * answers. @see https://learn.microsoft.com/graph/errors
  */
 export function requireJsonBody(): RequestHandler {
+  // Clients send the same Content-Type again and again: whether it is JSON is worked out once per header (bounded).
+  const isJson = new Map<string, boolean>();
   return (req, _res, next) => {
     if (!METHODS_WITH_BODY.has(req.method) || bodyless(req)) return next();
     const type = req.get(HEADER.contentType);
     if (type === undefined || type.trim() === '') {
       throw new GraphError('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
     }
-    if (!req.is('application/json')) {
+    // req.is answers null for a request without a body (no Content-Length, no Transfer-Encoding), whatever its type.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length']));
+    let json = hasBody ? isJson.get(type) : false;
+    if (json === undefined) {
+      json = Boolean(req.is('application/json'));
+      if (isJson.size >= 256) isJson.clear();
+      isJson.set(type, json);
+    }
+    if (!json) {
       throw new GraphError('RequestBodyRead', `A supported MIME type could not be found that matches the content type of the request. The supported type is 'application/json'; the request's is '${type}'.`);
     }
     next();
   };
 }
 
-/** Parses the JSON bodies of POST, PATCH and PUT (whatever their JSON media-type parameters) up to the limit, after checkJsonBytes. */
+/**
+ * Parses the JSON bodies of POST, PATCH and PUT (whatever their JSON media-type parameters) up to the limit, after
+ * checkJsonBytes. Other methods never reach the parser: it would only find that they carry nothing to parse.
+ */
 export function parseJsonBody(limitBytes: number): RequestHandler {
-  return express.json({
+  const parse = express.json({
     limit: limitBytes,
     strict: false,
     type: (req) => METHODS_WITH_BODY.has(req.method ?? '') && !bodyless(req as Request),
@@ -50,4 +63,5 @@ export function parseJsonBody(limitBytes: number): RequestHandler {
       checkJsonBytes(buf);
     },
   });
+  return (req, res, next) => (METHODS_WITH_BODY.has(req.method) ? parse(req, res, next) : next());
 }

@@ -43,12 +43,17 @@ export function isAllowedHost(host: string, allowed: readonly string[], publicOr
  */
 export function requireKnownHost(deps: AppDeps): RequestHandler {
   const allowed = deps.allowedHosts.map((h) => h.toLowerCase());
+  // Clients send the same Host on every request: one that passed once passes without a second look (bounded).
+  const passed = new Set<string>();
   return (req, _res, next) => {
     const host = req.headers.host;
+    if (host !== undefined && passed.has(host)) return next();
     if (host === undefined || host === '') throw new GraphError('BadRequest', 'The request has no Host header.');
     if (!isAllowedHost(host, allowed, deps.publicOrigin)) {
       throw new GraphError('BadRequest', `The Host '${host.slice(0, 100)}' is not served here: use localhost or an IP address, or start mockgraph with --allowed-hosts ${hostName(host).slice(0, 100) || 'NAME'} (the ${HEADER.host} check defends against DNS rebinding).`);
     }
+    if (passed.size >= 256) passed.clear();
+    passed.add(host);
     next();
   };
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { payloadText } from '../odata/payload-text';
 import { GRAPH_JSON_CONTENT_TYPE, HEADER } from './headers';
 import { noteResponseBody } from './request-log';
 
@@ -10,12 +11,15 @@ export interface GraphResponse {
   text?: string;
 }
 
-/** Writes a GraphResponse with Graph's exact Content-Type string (Express would reformat it). */
+/**
+ * Writes a GraphResponse with Graph's exact Content-Type string (Express would reformat it); payloads whose JSON
+ * text is already known (cached entities, collections of them) are not serialised again.
+ */
 export function send(res: Response, out: GraphResponse): void {
   res.statusCode = out.status;
   for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
   if (out.json !== undefined) {
-    const body = JSON.stringify(out.json);
+    const body = payloadText(out.json);
     const bytes = Buffer.byteLength(body);
     noteResponseBody(res, body, bytes);
     res.setHeader(HEADER.contentType, GRAPH_JSON_CONTENT_TYPE);

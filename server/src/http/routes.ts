@@ -5,6 +5,7 @@ import type { ServiceRoot } from '../odata/annotations';
 import { admitsPlainText, negotiateMetadata } from '../odata/format';
 import { parsePrefer } from '../odata/prefer';
 import { readQueryOptions } from '../odata/query/parse';
+import type { QueryOptionName } from '../odata/query/parse';
 import type { ResourcePath, ResourceTarget } from '../odata/resource-path';
 import { parseResourcePath } from '../odata/resource-path';
 import type { AppDeps } from '../options';
@@ -32,6 +33,15 @@ const ROUTES: RouteTable = {
  * entity: GET/PATCH/DELETE; `$count` and `$ref` follow them), and an operation's own method.
  */
 export function allowedMethods(target: ResourceTarget): string[] {
+  let allowed = ALLOWED.get(target);
+  if (allowed === undefined) ALLOWED.set(target, (allowed = Object.freeze(methodsOf(target)) as string[]));
+  return allowed;
+}
+
+/** The allowed methods of each resolved target (matchGraphRoute keeps resolved paths, so targets repeat). */
+const ALLOWED = new WeakMap<ResourceTarget, string[]>();
+
+function methodsOf(target: ResourceTarget): string[] {
   const { collection, entity } = target.set.methods;
   const has = (list: readonly string[], m: string) => list.includes(m);
   switch (target.kind) {
@@ -101,16 +111,21 @@ function serviceRoot(deps: AppDeps, req: Request, path: ResourcePath): ServiceRo
 
 /** 406 unless the client accepts JSON (for `/$count`, or plain text); remembers the metadata level it asked for. */
 function metadataLevel(req: Request, target: ResourceTarget) {
-  const level = negotiateMetadata(req.get(HEADER.accept));
+  const accept = req.headers.accept;
+  const level = negotiateMetadata(accept);
   // `/$count` answers text/plain, so asking for exactly that is fine. @see OData URL Conventions §4.8
-  if (!level && target.kind === 'count' && admitsPlainText(req.get(HEADER.accept))) return 'minimal';
-  if (!level) throw new GraphError('NotAcceptable', `This service answers application/json; the Accept header '${req.get(HEADER.accept) ?? ''}' admits no JSON response.`);
+  if (!level && target.kind === 'count' && admitsPlainText(accept)) return 'minimal';
+  if (!level) throw new GraphError('NotAcceptable', `This service answers application/json; the Accept header '${accept ?? ''}' admits no JSON response.`);
   return level;
 }
 
-function queryString(url: string): string {
+const NO_OPTIONS: ReadonlyMap<QueryOptionName, string> = new Map();
+
+/** The system query options of the URL's query string (most requests have none). */
+function queryOptions(url: string): ReadonlyMap<QueryOptionName, string> {
   const at = url.indexOf('?');
-  return at < 0 ? '' : url.slice(at + 1);
+  if (at < 0 || at === url.length - 1) return NO_OPTIONS;
+  return readQueryOptions([...new URLSearchParams(url.slice(at + 1))]);
 }
 
 /** Resources whose GET evaluates a query over the collection, and may take long enough to watch the client. */
@@ -143,7 +158,7 @@ export function runGraphRoute(deps: AppDeps): RequestHandler {
       body: req.body as unknown,
       metadata: metadataLevel(req, route.path.target),
       prefer: parsePrefer(req.get(HEADER.prefer)),
-      options: readQueryOptions([...new URLSearchParams(queryString(req.originalUrl))]),
+      options: queryOptions(req.originalUrl),
       signal: clientGoneSignal(req, res, route.path.target),
     });
     if (out instanceof Promise) return out.then((response) => send(res, response));

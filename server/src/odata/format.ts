@@ -33,12 +33,29 @@ function parseAccept(header: string): MediaRange[] {
 
 const JSON_RANGES = new Set(['application/json', 'application/*', '*/*']);
 
+/** Accept headers negotiateMetadata remembers the answer for (clients send the same few again and again), and how long each may be. */
+const REMEMBERED_ACCEPTS = { count: 256, length: 256 } as const;
+const NO_JSON = 'no-json';
+const negotiated = new Map<string, MetadataLevel | typeof NO_JSON>();
+
 /**
  * The metadata level an Accept header asks for, or undefined when it admits no JSON at all (406).
  * A missing or empty header means minimal metadata.
  */
 export function negotiateMetadata(accept: string | undefined): MetadataLevel | undefined {
-  if (accept === undefined || accept.trim() === '') return 'minimal';
+  if (accept === undefined) return 'minimal';
+  const known = negotiated.get(accept);
+  if (known !== undefined) return known === NO_JSON ? undefined : known;
+  const level = negotiate(accept);
+  if (accept.length <= REMEMBERED_ACCEPTS.length) {
+    if (negotiated.size >= REMEMBERED_ACCEPTS.count) negotiated.clear();
+    negotiated.set(accept, level ?? NO_JSON);
+  }
+  return level;
+}
+
+function negotiate(accept: string): MetadataLevel | undefined {
+  if (accept.trim() === '') return 'minimal';
   const ranges = parseAccept(accept)
     .filter((r) => JSON_RANGES.has(r.type) && r.q > 0)
     .sort((a, b) => b.q - a.q);

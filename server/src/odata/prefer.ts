@@ -7,7 +7,8 @@ export interface Preferences {
 /** Parses a `Prefer` header (several comma-separated preferences, any case); unknown ones are ignored. */
 export function parsePrefer(header: string | undefined): Preferences {
   const out: Preferences = {};
-  for (const part of (header ?? '').split(',')) {
+  if (header === undefined) return out;
+  for (const part of header.split(',')) {
     const [name = '', value = ''] = part.split('=', 2).map((s) => s.trim().replace(/^"|"$/g, ''));
     const lower = name.toLowerCase();
     if (lower === 'return' && (value === 'minimal' || value === 'representation')) out.return = value;

@@ -7,6 +7,7 @@ import { budgetExceeded, clientGone, deadlinePassed } from './evaluation-errors'
 import { CONTENDED_FIRST_SLICE_MS, EVALUATION_BUDGET_MS, EVALUATION_DEADLINE_MS, EVALUATION_SLICE_MS } from './limits';
 import type { EvaluationScheduler } from './scheduler';
 import { EVALUATION_SCHEDULER } from './scheduler';
+import { noteOrigin } from './columns';
 import { compileSearch } from './search';
 import { compileTypeTest } from './type-tests';
 
@@ -159,20 +160,36 @@ export function runInSlices(clock: EvaluationClock, step: () => boolean): MaybeP
   return done;
 }
 
-/** Visits every entity, in store order, cooperatively (see `runInSlices`). */
-export function scanEntities(entities: Iterable<Entity>, visit: (entity: Entity) => void, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
+/** Visits every entity, in store order, with its position, cooperatively (see `runInSlices`). */
+export function scanEntities(entities: Iterable<Entity>, visit: (entity: Entity, index: number) => void, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
+  if (Array.isArray(entities)) return scanArray(entities as readonly Entity[], visit, clock, meter);
   const iterator = entities[Symbol.iterator]();
   let n = 0;
   return runInSlices(clock, () => {
     for (;;) {
       const next = iterator.next();
       if (next.done) return true;
-      visit(next.value);
+      visit(next.value, n);
       if ((++n & CHECK_MASK) === 0 || meter.units >= CHECK_UNITS) {
         meter.units = 0;
         if (clock.due()) return false;
       }
     }
+  });
+}
+
+/** scanEntities over an array (what the stores answer): by index, without an iterator. */
+function scanArray(entities: readonly Entity[], visit: (entity: Entity, index: number) => void, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
+  let n = 0;
+  return runInSlices(clock, () => {
+    while (n < entities.length) {
+      visit(entities[n]!, n);
+      if ((++n & CHECK_MASK) === 0 || meter.units >= CHECK_UNITS) {
+        meter.units = 0;
+        if (clock.due()) return false;
+      }
+    }
+    return true;
   });
 }
 
@@ -183,7 +200,7 @@ export function scanMatching(
   type: StructuredTypeModel,
   model: GraphModel,
   clock: EvaluationClock,
-  onMatch: (entity: Entity) => void,
+  onMatch: (entity: Entity, index: number) => void,
 ): MaybePromise<void> {
   const meter: WorkMeter = { units: 0 };
   const filter = query.filter ? compileFilter(query.filter.expr, meter) : undefined;
@@ -192,8 +209,8 @@ export function scanMatching(
   const cast = query.cast ? compileTypeTest(query.cast) : undefined;
   const test = cast && options ? (e: Entity) => cast(e) && options(e) : (cast ?? options);
   const visit = test
-    ? (e: Entity) => {
-        if (test(e)) onMatch(e);
+    ? (e: Entity, index: number) => {
+        if (test(e)) onMatch(e, index);
       }
     : onMatch;
   return scanEntities(entities, visit, clock, meter);
@@ -201,10 +218,25 @@ export function scanMatching(
 
 /** The entities that pass the type cast, `$filter` and `$search`, in store order (without any, a plain copy). */
 export function matchingEntities(entities: Iterable<Entity>, query: CollectionQuery, type: StructuredTypeModel, model: GraphModel, clock: EvaluationClock): MaybePromise<Entity[]> {
-  if (!query.filter && !query.search && !query.cast) return [...entities];
+  const source = Array.isArray(entities) ? (entities as readonly Entity[]) : undefined;
+  if (!query.filter && !query.search && !query.cast) {
+    const copy = [...entities];
+    if (source) noteOrigin(copy, source, undefined);
+    return copy;
+  }
   const out: Entity[] = [];
-  return andThen(
-    scanMatching(entities, query, type, model, clock, (e) => out.push(e)),
-    () => out,
-  );
+  // What a sort reads of the entities kept is read from the columns of the array they came from (see columns.ts).
+  const positions = source && Object.isFrozen(source) ? new Int32Array(source.length) : undefined;
+  const keep = positions
+    ? (e: Entity, index: number) => {
+        positions[out.length] = index;
+        out.push(e);
+      }
+    : (e: Entity) => {
+        out.push(e);
+      };
+  return andThen(scanMatching(entities, query, type, model, clock, keep), () => {
+    if (source && positions) noteOrigin(out, source, positions.subarray(0, out.length));
+    return out;
+  });
 }

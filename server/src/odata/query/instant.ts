@@ -80,8 +80,39 @@ export function toUtcText(value: string): string {
   if (last === 90 || last === 122) return value;
   const instant = toInstant(value);
   if (!instant) return value;
-  const fraction = /\.(\d+)[+-]\d\d:\d\d$/.exec(value)?.[1];
-  const base = new Date(instant.seconds * 1000).toISOString().slice(0, 19);
-  return `${base}${fraction ? `.${fraction}` : ''}Z`;
+  // At a zero offset the text already holds the UTC digits, unless Date would carry a leap second or an impossible
+  // day (the 31st of a shorter month) into the next minute or month: a day of at most 28 and seconds below 60 never.
+  const n = value.length;
+  if (n >= 25 && value.charCodeAt(n - 5) === 48 && value.charCodeAt(n - 4) === 48 && value.charCodeAt(n - 2) === 48 && value.charCodeAt(n - 1) === 48 && value.charCodeAt(16) === 58 && value.charCodeAt(17) < 54 && twoAt(value, 8) <= 28) {
+    return [value.slice(0, n - 6), 'Z'].join('');
+  }
+  // toInstant took `…THH:MM[:SS[.digits]]±HH:MM`: the fraction's digits run from position 20 to the offset.
+  const fraction = value.charCodeAt(16) === 58 && value.charCodeAt(19) === 46 ? `.${value.slice(20, value.length - 6)}` : '';
+  return utcDateTime(instant.seconds, fraction);
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` of whole seconds since 1970 in UTC (Howard Hinnant's civil_from_days), as Date's toISOString
+ * writes them, then `fraction` and `Z`. Joined, not concatenated: a stored date-time is one flat string, not a rope of
+ * its parts (concatenated, 100,000 stored entities' two date-times took 90 MB more).
+ */
+function utcDateTime(seconds: number, fraction: string): string {
+  const days = Math.floor(seconds / 86400);
+  const rest = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  // Years outside 0000–9999 are written with a sign and six digits: Date knows how.
+  if (year < 0 || year > 9999) return [new Date(seconds * 1000).toISOString().slice(0, 19), fraction, 'Z'].join('');
+  const hour = Math.floor(rest / 3600);
+  const minute = Math.floor((rest % 3600) / 60);
+  return [String(year).padStart(4, '0'), '-', pad2(month), '-', pad2(day), 'T', pad2(hour), ':', pad2(minute), ':', pad2(rest % 60), fraction, 'Z'].join('');
+}

@@ -1,6 +1,7 @@
 import type { Entity } from '../../store/store';
 import type { OrderKey } from './ast';
 import type { EvaluationClock, MaybePromise } from './evaluate';
+import { columnReader } from './columns';
 import { andThen, runInSlices } from './evaluate';
 import type { Value } from './values';
 import { comparableValue, order, pathGetter } from './values';
@@ -24,17 +25,22 @@ function comparator(orderby: readonly OrderKey[]): (a: Decorated, b: Decorated) 
   };
 }
 
-/** Reads the sort keys of an entity, comparable. */
-function keyReaders(orderby: readonly OrderKey[]): Array<(e: Entity) => Value> {
+/** A sort key of the entity at a position of the list being sorted, comparable. */
+type KeyReader = (entity: Entity, index: number) => Value;
+
+/** Reads the sort keys of the entities of `entities`: from its columns when it has them (see columns.ts), else from each entity. */
+function keyReaders(entities: readonly Entity[], orderby: readonly OrderKey[]): KeyReader[] {
   return orderby.map((k) => {
+    const fromColumn = columnReader(entities, k);
+    if (fromColumn) return (_e, index) => fromColumn(index);
     const get = pathGetter(k.segments);
     return (e) => comparableValue(get(e), k.type.edm, k.type.members);
   });
 }
 
 function decorate(entities: readonly Entity[], orderby: readonly OrderKey[]): Decorated[] {
-  const readers = keyReaders(orderby);
-  return entities.map((entity, index) => ({ entity, index, keys: readers.map((read) => read(entity)) }));
+  const readers = keyReaders(entities, orderby);
+  return entities.map((entity, index) => ({ entity, index, keys: readers.map((read) => read(entity, index)) }));
 }
 
 /** The entities in `$orderby` order (store order without one). */
@@ -59,22 +65,22 @@ function comparisonCost(keys: readonly Value[]): number {
 export const INSERTION_MAX_K = 128;
 
 /** Keeps the first `k` of the entities offered, in `$orderby` order; `offer` answers the work it did, in plain comparisons. */
-function bestK(orderby: readonly OrderKey[], k: number): { offer: (entity: Entity, index: number) => number; result: () => Entity[] } {
+function bestK(entities: readonly Entity[], orderby: readonly OrderKey[], k: number): { offer: (entity: Entity, index: number) => number; result: () => Entity[] } {
   const cmp = comparator(orderby);
-  const readers = keyReaders(orderby);
+  const readers = keyReaders(entities, orderby);
   const [readFirst] = readers;
   const firstDescending = orderby[0]?.descending === true;
   const best: Decorated[] = [];
   const offer = (entity: Entity, index: number): number => {
     if (best.length === k && readFirst) {
       // Most rows lose on the first key alone: decide that before building the full key list.
-      const x = readFirst(entity);
+      const x = readFirst(entity, index);
       const y = best[k - 1]!.keys[0];
       let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : order(x, y);
       if (firstDescending) c = -c;
       if (c > 0) return typeof x === 'string' ? 1 + ((x.length / CHARS_PER_COMPARISON) | 0) : 1;
     }
-    const d: Decorated = { entity, index, keys: readers.map((read) => read(entity)) };
+    const d: Decorated = { entity, index, keys: readers.map((read) => read(entity, index)) };
     const cost = comparisonCost(d.keys);
     if (best.length === k && cmp(d, best[k - 1]!) >= 0) return 2 * cost;
     let lo = 0;
@@ -99,8 +105,8 @@ export function firstSorted(entities: readonly Entity[], orderby: readonly Order
   if (k <= 0) return [];
   if (orderby.length === 0) return entities.slice(0, k);
   if (k > INSERTION_MAX_K || k >= entities.length) return sortEntities(entities, orderby).slice(0, k);
-  const best = bestK(orderby, k);
-  entities.forEach(best.offer);
+  const best = bestK(entities, orderby, k);
+  entities.forEach((entity, index) => best.offer(entity, index));
   return best.result();
 }
 
@@ -113,7 +119,7 @@ const CHECK_UNITS = 1024;
 
 /** firstSorted in the request's slices: the clock is read every CHECK_UNITS comparisons' worth of work. */
 function firstSortedInSlices(entities: readonly Entity[], orderby: readonly OrderKey[], k: number, clock: EvaluationClock): MaybePromise<Entity[]> {
-  const best = bestK(orderby, k);
+  const best = bestK(entities, orderby, k);
   let next = 0;
   let units = 0;
   const step = (): boolean => {
@@ -149,7 +155,7 @@ function runEnd(costs: Uint32Array, start: number): number {
 function sortInSlices(entities: readonly Entity[], orderby: readonly OrderKey[], clock: EvaluationClock): MaybePromise<Entity[]> {
   const n = entities.length;
   const cmp = comparator(orderby);
-  const readers = keyReaders(orderby);
+  const readers = keyReaders(entities, orderby);
   let src = new Array<Decorated>(n);
   let dst = new Array<Decorated>(n);
   // What comparing each entity costs, kept only when a string key is long enough to cost more than 1.
@@ -168,7 +174,7 @@ function sortInSlices(entities: readonly Entity[], orderby: readonly OrderKey[],
   const step = (): boolean => {
     while (decorated < n) {
       const entity = entities[decorated]!;
-      const keys = readers.map((read) => read(entity));
+      const keys = readers.map((read) => read(entity, decorated));
       src[decorated] = { entity, index: decorated, keys };
       if (stringKeys && (costs[decorated] = comparisonCost(keys)) > 1) long = true;
       if ((++decorated & CHECK_MASK) === 0 && clock.due()) return false;
