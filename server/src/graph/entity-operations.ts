@@ -1,8 +1,7 @@
 import type { JsonObject } from '../json';
-import { storedSize } from '../store/entity-index';
 import type { AppDeps } from '../options';
 import type { Entity, EntityCollection } from '../store/store';
-import { storedBytes, StoreConflictError, StoreQuotaError, StoreUnavailableError } from '../store/store';
+import { storedBytes, storedSize, StoreConflictError, StoreQuotaError, StoreUnavailableError } from '../store/store';
 import { assertCreateBody, recordedTypeOf } from './derived-types';
 import { applyPatch, idProblem, toStoredEntity } from './entity-shape';
 import { GraphError } from './errors';

@@ -1,5 +1,5 @@
 import type { Entity } from './store';
-import { CONTAINER_OVERHEAD_BYTES, entityBytes, storedBytes } from './store';
+import { entityBytes, storedBytes } from './store';
 
 /** What a store counts over all its collections: the stored JSON bytes and the write revision. */
 export interface StoreTally {
@@ -46,22 +46,6 @@ export function buildContent(path: string, entities: readonly Entity[], keepRows
       return new Map([...slots].map(([id, slot]) => [id, slot.bytes]));
     },
   };
-}
-
-/**
- * storedBytes(json) of an entity whose JSON text is `json`, with the objects and arrays counted on the entity (a
- * handful of values) rather than on its text (every character): the same figure, as entityBytes relies on.
- */
-export function storedSize(entity: Entity, json: string): number {
-  return Buffer.byteLength(json, 'utf8') + CONTAINER_OVERHEAD_BYTES * containersIn(entity);
-}
-
-function containersIn(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let n = 1;
-  if (Array.isArray(value)) for (const v of value) n += containersIn(v);
-  else for (const k in value) n += containersIn((value as Record<string, unknown>)[k]);
-  return n;
 }
 
 /** An entity and its stored size, under its id. */

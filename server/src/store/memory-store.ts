@@ -1,6 +1,7 @@
-import { buildContent, EntityIndex, storedSize } from './entity-index';
+import { buildContent, EntityIndex } from './entity-index';
 import type { StoreTally } from './entity-index';
 import type { Entity, SyncEntityCollection, SyncEntityStore } from './store';
+import { storedSize } from './store';
 
 class MemoryCollection implements SyncEntityCollection {
   readonly index: EntityIndex;
