@@ -106,9 +106,10 @@ export function adminRouter(deps: AppDeps, log: RequestLog): Router {
     next();
   });
   router.get('/health', async (_req, res) => {
+    // The figures come from the store, and reading them is also what finds a database that went away: health is
+    // read after them. A store that cannot answer them still gets an answer here.
+    const figures = deps.store.health().ready ? await storeFigures(deps).catch(() => undefined) : undefined;
     const health = deps.store.health();
-    // The figures come from the store: one that is not ready may not answer, and health must answer anyway.
-    const figures = health.ready ? await storeFigures(deps).catch(() => undefined) : undefined;
     send(res, {
       status: health.ready ? 200 : 503,
       headers: health.ready ? {} : { [HEADER.retryAfter]: String(health.retryAfterSeconds ?? 30) },

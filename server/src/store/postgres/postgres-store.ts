@@ -35,7 +35,7 @@ export class DatabaseError extends Error {}
 /** Rows written in one statement of a reset or seed (unnest of arrays): big enough to be fast, small enough to bound memory. */
 const BATCH_ROWS = 2000;
 /** How often health is checked while the database is reachable, and retried while it is not. */
-const HEALTH_INTERVAL_MS = 1000;
+const HEALTH_INTERVAL_MS = 500;
 /** Every statement but collection queries and resets stops after this (a request never hangs on the database). */
 const STATEMENT_TIMEOUT_MS = 10_000;
 
@@ -102,19 +102,26 @@ export class Database {
     if (!isUnavailable(err)) return;
     this.ready = false;
     this.reason = `the PostgreSQL database at ${this.where} cannot be reached (${String((err as { code?: unknown }).code ?? (err as Error).message)})`;
+    this.watch();
   }
 
   health(): StoreHealth {
     return this.ready ? { ready: true } : { ready: false, reason: this.reason, retryAfterSeconds: 2 };
   }
 
-  /** Checks the database every HEALTH_INTERVAL_MS, so that health recovers by itself when it returns. */
-  watch(): void {
+  /**
+   * While the database is lost, checks it every HEALTH_INTERVAL_MS, so that health (and the requests after it)
+   * recover by themselves when it returns; a reachable database needs no timer.
+   */
+  private watch(): void {
+    if (this.timer !== undefined || this.closed) return;
     const check = async () => {
       try {
         await this.pool.query('SELECT 1');
         this.ready = true;
         this.reason = undefined;
+        clearInterval(this.timer);
+        this.timer = undefined;
       } catch (err) {
         this.lost(err);
       }
@@ -122,6 +129,8 @@ export class Database {
     this.timer = setInterval(() => void check(), HEALTH_INTERVAL_MS);
     this.timer.unref();
   }
+
+  private closed = false;
 
   /**
    * Runs `work` after everything already queued on the gate, and holds every later statement until it is done:
@@ -196,6 +205,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.timer);
     await Promise.allSettled([this.pool, ...this.queryPools.values()].map((p) => p.end()));
   }
@@ -441,8 +451,7 @@ async function open(db: Database, options: PostgresStoreOptions): Promise<void> 
     const onError = (err: Error) => db.lost(err);
     client.on('error', onError);
     try {
-      if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-      await migrate(client, SQL_FUNCTIONS, indexStatements(options.indexes ?? []));
+      await migrate(client, SQL_FUNCTIONS, indexStatements(options.indexes ?? []), options.schema);
     } finally {
       client.off('error', onError);
       client.release();
@@ -451,7 +460,6 @@ async function open(db: Database, options: PostgresStoreOptions): Promise<void> 
     db.failed = err instanceof DatabaseError ? err : new DatabaseError(`the PostgreSQL database at ${db.where}: ${(err as Error).message}`);
     throw db.failed;
   }
-  db.watch();
 }
 
 /**

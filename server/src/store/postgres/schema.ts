@@ -71,7 +71,7 @@ export const GENERATION_SETTING = 'generation';
  * migrate once; then runs `functions` (CREATE OR REPLACE, idempotent) and `indexes` (CREATE INDEX IF NOT EXISTS).
  * A database of a later version is refused.
  */
-export async function migrate(client: PoolClient, functions: readonly string[], indexes: readonly string[]): Promise<void> {
+export async function migrate(client: PoolClient, functions: readonly string[], indexes: readonly string[], schema?: string): Promise<void> {
   // The compiled queries compare strings as UTF-8 code points and map case with ICU: a database without them would
   // answer differently from the query engine, so it is refused rather than served.
   const { rows: facts } = await client.query<{ encoding: string; icu: boolean }>(
@@ -82,6 +82,8 @@ export async function migrate(client: PoolClient, functions: readonly string[], 
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+    // Under the lock: CREATE SCHEMA IF NOT EXISTS of two replicas at once would collide. (The name is checked by the caller.)
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS mockgraph_schema (version integer NOT NULL)');
     const { rows } = await client.query<{ version: number }>('SELECT version FROM mockgraph_schema');
     const current = rows[0]?.version ?? 0;
