@@ -35,6 +35,9 @@ COPY bin ./bin
 COPY schemas ./schemas
 COPY server/static ./server/static
 COPY contract-tests/docs ./contract-tests/docs
+# The start page links the README and its docs/ pages, served from the image.
+COPY README.md ./
+COPY docs ./docs
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000
