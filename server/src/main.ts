@@ -30,6 +30,12 @@ import type { KeyPair } from './tls/certificates';
 import { readKeyPair } from './tls/key-pair';
 import { CA_FILES, CertificateAuthorityError, defaultCaDir, ensureCertificateAuthority, ensureServerCertificate, serverNames } from './tls/local-ca';
 
+// A reader that stops early (`mockgraph openapi | head`) ends the output, not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 /** Exits with a one-line reason, as a CLI should for bad input. */
 function fail(message: string): never {
   process.stderr.write(`mockgraph: ${message}\n`);

@@ -65,7 +65,7 @@ export const COMMANDS: readonly Command[] = [
     flags: {
       schemas: SCHEMAS_FLAG,
       validation: { type: 'string', valueName: 'doc|metadata', description: 'the validation profile the request bodies follow (default doc)' },
-      origin: { type: 'string', valueName: 'URL', description: 'the server URL, scheme://host[:port] (default: none, paths only)' },
+      origin: { type: 'string', valueName: 'URL', description: 'the server URL, scheme://host[:port] (default http://localhost:4000)' },
       out: { type: 'string', valueName: 'FILE', description: 'write the description there, creating its folder (default: standard output)' },
     },
   },
