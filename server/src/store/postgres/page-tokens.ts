@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GraphError } from '../../graph/errors';
 import { CURSOR_TTL_SECONDS } from '../../odata/query/limits';
+import { signToken, verifiedPayload } from '../../odata/query/signed-token';
 
 /** The query a walk pages through, as the options were sent (kept in the database, named by the tokens). */
 export interface WalkQuery {
@@ -40,22 +40,15 @@ export const invalidToken = () =>
 export class PageTokens {
   constructor(private readonly secret: string) {}
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.secret).update(payload).digest('base64url');
-  }
-
   encode(state: PageState): string {
     const payload = deflateRawSync(Buffer.from(JSON.stringify(state))).toString('base64url');
-    return `${payload}.${this.sign(payload)}`;
+    return signToken(this.secret, payload);
   }
 
   /** The state of a token this sandbox issued; a tampered or foreign one is a 400, an expired one says so. */
   decode(token: string, now: Date): PageState {
-    const [payload = '', signature = '', extra] = token.split('.');
-    if (extra !== undefined || payload === '') throw invalidToken();
-    const expected = Buffer.from(this.sign(payload));
-    const actual = Buffer.from(signature);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalidToken();
+    const payload = verifiedPayload(this.secret, token);
+    if (payload === undefined) throw invalidToken();
     let state: PageState;
     try {
       state = JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url'), { maxOutputLength: 1 << 20 }).toString('utf8')) as PageState;
