@@ -40,7 +40,9 @@ describe('scanEntities', () => {
 
   test('a scan that fits one slice is synchronous: no promise, no tick', () => {
     let seen = 0;
-    const out = scanEntities(entities(5000), () => seen++, clock(), { units: 0 });
+    const out = scanEntities(entities(5000), () => {
+      seen++;
+    }, clock(), { units: 0 });
     expect(out).toBeUndefined();
     expect(seen).toBe(5000);
   });
@@ -49,7 +51,10 @@ describe('scanEntities', () => {
     const seen: string[] = [];
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
-    const out = scanEntities(entities(400), (e) => (spin(0.1), seen.push(e.id)), clock({ sliceMs: 3 }), { units: 0 });
+    const out = scanEntities(entities(400), (e) => {
+      spin(0.1);
+      seen.push(e.id);
+    }, clock({ sliceMs: 3 }), { units: 0 });
     expect(out).toBeInstanceOf(Promise);
     await out;
     clearInterval(timer);

@@ -160,16 +160,18 @@ export function runInSlices(clock: EvaluationClock, step: () => boolean): MaybeP
   return done;
 }
 
-/** Visits every entity, in store order, with its position, cooperatively (see `runInSlices`). */
-export function scanEntities(entities: Iterable<Entity>, visit: (entity: Entity, index: number) => void, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
+/** Visits an entity with its position; answering true stops the scan (enough was found). */
+export type Visit = (entity: Entity, index: number) => boolean | void;
+
+/** Visits every entity, in order, with its position, cooperatively (see `runInSlices`), until a visit answers true. */
+export function scanEntities(entities: Iterable<Entity>, visit: Visit, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
   if (Array.isArray(entities)) return scanArray(entities as readonly Entity[], visit, clock, meter);
   const iterator = entities[Symbol.iterator]();
   let n = 0;
   return runInSlices(clock, () => {
     for (;;) {
       const next = iterator.next();
-      if (next.done) return true;
-      visit(next.value, n);
+      if (next.done || visit(next.value, n) === true) return true;
       if ((++n & CHECK_MASK) === 0 || meter.units >= CHECK_UNITS) {
         meter.units = 0;
         if (clock.due()) return false;
@@ -179,11 +181,11 @@ export function scanEntities(entities: Iterable<Entity>, visit: (entity: Entity,
 }
 
 /** scanEntities over an array (what the stores answer): by index, without an iterator. */
-function scanArray(entities: readonly Entity[], visit: (entity: Entity, index: number) => void, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
+function scanArray(entities: readonly Entity[], visit: Visit, clock: EvaluationClock, meter: WorkMeter): MaybePromise<void> {
   let n = 0;
   return runInSlices(clock, () => {
     while (n < entities.length) {
-      visit(entities[n]!, n);
+      if (visit(entities[n]!, n) === true) return true;
       if ((++n & CHECK_MASK) === 0 || meter.units >= CHECK_UNITS) {
         meter.units = 0;
         if (clock.due()) return false;
@@ -193,14 +195,14 @@ function scanArray(entities: readonly Entity[], visit: (entity: Entity, index: n
   });
 }
 
-/** Calls `onMatch` for each entity that passes the URL's type cast, `$filter` and `$search`, in store order, cooperatively. */
+/** Calls `onMatch` for each entity that passes the URL's type cast, `$filter` and `$search`, in order, cooperatively, until it answers true. */
 export function scanMatching(
   entities: Iterable<Entity>,
   query: CollectionQuery,
   type: StructuredTypeModel,
   model: GraphModel,
   clock: EvaluationClock,
-  onMatch: (entity: Entity, index: number) => void,
+  onMatch: Visit,
 ): MaybePromise<void> {
   const meter: WorkMeter = { units: 0 };
   const filter = query.filter ? compileFilter(query.filter.expr, meter) : undefined;
@@ -209,9 +211,7 @@ export function scanMatching(
   const cast = query.cast ? compileTypeTest(query.cast) : undefined;
   const test = cast && options ? (e: Entity) => cast(e) && options(e) : (cast ?? options);
   const visit = test
-    ? (e: Entity, index: number) => {
-        if (test(e)) onMatch(e, index);
-      }
+    ? (e: Entity, index: number) => (test(e) ? onMatch(e, index) : undefined)
     : onMatch;
   return scanEntities(entities, visit, clock, meter);
 }

@@ -5,6 +5,7 @@ import type { CollectionQuery, SelectItem } from './ast';
 import type { QueryCursors } from './cursors';
 import type { EvaluationControl, MaybePromise } from './evaluate';
 import { andThen, EvaluationClock, evaluationControl, matchingEntities, scanMatching } from './evaluate';
+import { orderedEntities } from './ordered-index';
 import { firstInOrder } from './sort';
 
 /** The page size used when the client states none. */
@@ -55,7 +56,10 @@ export function runCollectionQuery(ctx: QueryContext, query: CollectionQuery): M
   const plain = firstPageInStoreOrder(ctx, query);
   if (plain) return plain;
   const clock = new EvaluationClock(evaluationControl(ctx.evaluation));
-  return andThen(matchingEntities(inMemory(ctx.collection), query, ctx.type, ctx.model, clock), (matching) => firstPage(ctx, query, matching, clock));
+  const entities = inMemory(ctx.collection);
+  const ordered = Array.isArray(entities) ? orderedEntities(entities as readonly Entity[], query.orderby) : undefined;
+  if (ordered) return firstPageInOrder(ctx, query, ordered, clock);
+  return andThen(matchingEntities(entities, query, ctx.type, ctx.model, clock), (matching) => firstPage(ctx, query, matching, clock));
 }
 
 /** What a store that runs queries itself is told besides the query. */
@@ -88,15 +92,36 @@ function firstPage(ctx: QueryContext, query: CollectionQuery, matching: Entity[]
   const skip = query.skip ?? 0;
   const want = Math.max(0, Math.min(query.top ?? Infinity, matching.length - skip));
   const count = query.count ? matching.length : undefined;
-  return andThen(firstInOrder(matching, query.orderby, skip + want, clock), (ordered) => {
-    const rows = ordered.slice(skip);
-    if (want <= ctx.pageSize) return { entities: rows.map((e) => projectEntity(e, query.select)), count, nextToken: undefined, select: selectList(query.select) };
-    const ids = rows.map((e) => e.id);
-    const snapshot = ctx.cursors.remember({ ids, select: query.select, count });
-    const page = pageOf(ctx, ids, 0, ctx.pageSize);
-    const nextToken = ctx.cursors.encode({ snapshot, offset: ctx.pageSize, issued: issuedNow(ctx) });
-    return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken, select: selectList(query.select) };
-  });
+  return andThen(firstInOrder(matching, query.orderby, skip + want, clock), (ordered) => pageOfRows(ctx, query, ordered.slice(skip), count));
+}
+
+/**
+ * The first page from the collection already in `$orderby` order (see ordered-index.ts): the matching entities
+ * are taken in that order, and the walk stops after `$skip` + `$top` of them unless `$count` needs them all.
+ */
+function firstPageInOrder(ctx: QueryContext, query: CollectionQuery, ordered: readonly Entity[], clock: EvaluationClock): MaybePromise<QueryPage> {
+  const skip = query.skip ?? 0;
+  const limit = skip + (query.top ?? Infinity);
+  const counting = query.count === true;
+  const rows: Entity[] = [];
+  let matched = 0;
+  const keep = (e: Entity): boolean => {
+    if (matched >= skip && matched < limit) rows.push(e);
+    matched++;
+    return !counting && matched >= limit;
+  };
+  const scan = limit === 0 && !counting ? undefined : scanMatching(ordered, query, ctx.type, ctx.model, clock, keep);
+  return andThen(scan, () => pageOfRows(ctx, query, rows, counting ? matched : undefined));
+}
+
+/** A first page of the rows in order (`$skip` applied, at most `$top`): one page, or the first of a snapshot the `$skiptoken`s page through. */
+function pageOfRows(ctx: QueryContext, query: CollectionQuery, rows: readonly Entity[], count: number | undefined): QueryPage {
+  if (rows.length <= ctx.pageSize) return { entities: rows.map((e) => projectEntity(e, query.select)), count, nextToken: undefined, select: selectList(query.select) };
+  const ids = rows.map((e) => e.id);
+  const snapshot = ctx.cursors.remember({ ids, select: query.select, count });
+  const page = pageOf(ctx, ids, 0, ctx.pageSize);
+  const nextToken = ctx.cursors.encode({ snapshot, offset: ctx.pageSize, issued: issuedNow(ctx) });
+  return { entities: page.map((e) => projectEntity(e, query.select)), count, nextToken, select: selectList(query.select) };
 }
 
 /**
@@ -132,6 +157,8 @@ export function countMatching(ctx: QueryContext, query: CollectionQuery): MaybeP
   if (ctx.collection.queries) return ctx.collection.queries.count(query, storeContext(ctx));
   if (!query.filter && !query.search && !query.cast) return countNow(ctx.collection);
   let n = 0;
-  const scan = scanMatching(inMemory(ctx.collection), query, ctx.type, ctx.model, new EvaluationClock(evaluationControl(ctx.evaluation)), () => n++);
+  const scan = scanMatching(inMemory(ctx.collection), query, ctx.type, ctx.model, new EvaluationClock(evaluationControl(ctx.evaluation)), () => {
+    n++;
+  });
   return andThen(scan, () => n);
 }

@@ -1,0 +1,84 @@
+import type { Entity } from '../../store/store';
+import type { OrderKey } from './ast';
+import { EvaluationClock, evaluationControl } from './evaluate';
+import { EvaluationScheduler } from './scheduler';
+import { firstInOrder } from './sort';
+
+/**
+ * A store state's entities sorted by an `$orderby` that is asked again and again (a list view's sort), so that
+ * `$filter` + `$orderby` + `$top` walks them in order and stops after `$top` matches instead of filtering
+ * every entity and sorting what is left. A store's `values()` answers a frozen array that stays the same until
+ * the next write (see store/entity-index.ts): an ordering made of it holds until then, and goes with it.
+ * Orderings are sorted in the background, one at a time, in slices: no request waits for one or pays for it.
+ */
+
+/** Below this many entities a scan and a sort cost less than keeping orderings. */
+export const ORDERED_INDEX_MIN_ENTITIES = 4096;
+/** Orderings kept of one store state at most (each holds a reference per entity). */
+export const MAX_ORDERINGS_PER_STATE = 4;
+/** How often one store state must be asked for an ordering before it is made (a write in between starts again). */
+export const ASKS_BEFORE_ORDERING = 2;
+/** The most a background sort may take before it is given up (it yields every slice meanwhile). */
+const BUILD_BUDGET_MS = 30_000;
+
+interface Ordering {
+  asked: number;
+  /** The entities in `$orderby` order, ties in store order; undefined until made. */
+  sorted: readonly Entity[] | undefined;
+}
+
+const orderings = new WeakMap<readonly Entity[], Map<string, Ordering>>();
+/** Background sorts take turns of their own, never a turn a request waits for. */
+const BUILDER = new EvaluationScheduler({ maxActive: 1, maxQueued: 0 });
+let building = false;
+
+function orderingName(orderby: readonly OrderKey[]): string {
+  return orderby.map((k) => `${k.segments.join('/')}\u0000${k.type.edm}\u0000${k.descending ? 'desc' : 'asc'}`).join('\u0001');
+}
+
+function build(source: readonly Entity[], orderby: readonly OrderKey[], ordering: Ordering): void {
+  building = true;
+  const clock = new EvaluationClock(evaluationControl({ budgetMs: BUILD_BUDGET_MS, deadlineMs: 2 * BUILD_BUDGET_MS, scheduler: BUILDER }));
+  const done = () => {
+    building = false;
+  };
+  // A sort that failed (its budget spent) is not tried again for this store state.
+  const failed = () => {
+    ordering.asked = Number.NEGATIVE_INFINITY;
+    done();
+  };
+  setImmediate(() => {
+    try {
+      Promise.resolve(firstInOrder(source, orderby, source.length, clock)).then((sorted) => {
+        ordering.sorted = Object.freeze(sorted);
+        done();
+      }, failed);
+    } catch {
+      failed();
+    }
+  });
+}
+
+/**
+ * The entities of `source` in `orderby` order when that ordering has been made; else undefined, after noting
+ * the ask (the one that makes it asked often enough starts its sort in the background).
+ */
+export function orderedEntities(source: readonly Entity[], orderby: readonly OrderKey[]): readonly Entity[] | undefined {
+  if (orderby.length === 0 || source.length < ORDERED_INDEX_MIN_ENTITIES || !Object.isFrozen(source)) return undefined;
+  let byName = orderings.get(source);
+  if (!byName) orderings.set(source, (byName = new Map()));
+  const name = orderingName(orderby);
+  let ordering = byName.get(name);
+  if (!ordering) {
+    if (byName.size >= MAX_ORDERINGS_PER_STATE) return undefined;
+    byName.set(name, (ordering = { asked: 0, sorted: undefined }));
+  }
+  if (ordering.sorted) return ordering.sorted;
+  if (++ordering.asked >= ASKS_BEFORE_ORDERING && !building) build(source, orderby, ordering);
+  return undefined;
+}
+
+/** Resolves once no ordering is being made (for tests: the sort an ask started has finished). */
+export async function orderingsSettled(): Promise<void> {
+  while (building) await new Promise((resolve) => setImmediate(resolve));
+}
