@@ -5,15 +5,15 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp, loadGraphDefinition, packageRoot } from '../../server/src/index';
 import { matchContextFor } from './context';
+import { deleteCreated } from './created-entities';
+import type { DocPage } from './doc-page';
 import { fetchTarget } from './fetch-target';
 import { expandDocArguments } from './files';
 import { formatFindings, lintPage } from './lint';
 import { loadDocPage } from './load';
-import type { DocPage } from './load';
 import { exitStatus, REPORTERS, renderReport } from './report';
 import type { Reporter } from './report';
 import type { CaseResult } from './run';
-import { deleteCreated } from './setup';
 import type { CreatedEntity } from './setup';
 import { runPage } from './run';
 

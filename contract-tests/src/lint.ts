@@ -1,7 +1,7 @@
 import { findOperation } from '../../server/src/index';
 import type { GraphDefinition } from '../../server/src/index';
 import { withoutAnnotations } from './context';
-import type { DocPage } from './load';
+import type { DocPage } from './doc-page';
 import { pathOnly, sameShape, withoutRef } from './paths';
 import { normalizeExampleUrl } from './replay';
 import { readPropertyTable } from './tables';

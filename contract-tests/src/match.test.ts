@@ -1,4 +1,4 @@
-import type { DocResponse } from './load';
+import type { DocResponse } from './doc-page';
 import type { MatchContext } from './match';
 import { instantKey, matchResponse, sameContext } from './match';
 

@@ -1,5 +1,5 @@
 import { toInstant } from '../../server/src/index';
-import type { BlockAnnotation, DocResponse } from './load';
+import type { BlockAnnotation, DocResponse } from './doc-page';
 import type { ActualResponse } from './replay';
 import { servedTypeDifference } from './served-type';
 

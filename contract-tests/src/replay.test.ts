@@ -1,5 +1,5 @@
 import { normalizeExampleUrl, toReplayRequest } from './replay';
-import type { DocExample } from './load';
+import type { DocExample } from './doc-page';
 
 describe('normalizeExampleUrl', () => {
   test.each([

@@ -1,4 +1,4 @@
-import type { DocExample } from './load';
+import type { DocExample } from './doc-page';
 
 /** A request ready to send: path relative to the target's origin. */
 export interface ReplayRequest {

@@ -1,10 +1,15 @@
-import type { DocExample, DocPage, DocResponse } from './load';
+import { recordCreatedExample } from './created-entities';
+import { createEntityFor } from './create-entity';
+import type { DocExample, DocPage, DocResponse } from './doc-page';
+import { ensureBodyEntities, ensureLiteralEntity } from './ensure-entities';
 import type { MatchContext, Mismatch } from './match';
 import { matchResponse } from './match';
+import { assertServed } from './mockgraph-target';
 import { collectionOf, fillPlaceholders, hasPlaceholder, pathOnly, sameShape, withoutRef } from './paths';
+import { repairRequestBody } from './repair-request-body';
 import type { HttpTarget, ReplayOptions, ReplayRequest } from './replay';
 import { normalizeExampleUrl, TargetUnreachable, toReplayRequest } from './replay';
-import { assertServed, createEntityFor, ensureBodyEntities, ensureLiteralEntity, recordCreatedExample, repairRequestBody, SetupSkipped } from './setup';
+import { SetupSkipped } from './setup';
 import type { SetupOptions } from './setup';
 
 /** One request to replay: a doc example, or the page's HTTP request line standing in for its path. */

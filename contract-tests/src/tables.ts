@@ -1,5 +1,5 @@
+import type { DocPage } from './doc-page';
 import { readRow } from './import/resources';
-import type { DocPage } from './load';
 
 /** One row of a doc page's property table: `|name|Type|Description|`, as the importer reads it. */
 export interface PropertyRow {

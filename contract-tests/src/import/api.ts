@@ -1,5 +1,5 @@
-import { plainText, readLinks } from '../load';
-import type { DocExample } from '../load';
+import { plainText, readLinks } from '../markdown-structure';
+import type { DocExample } from '../doc-page';
 import { literalType, preferSpelling, qualify } from './edm';
 import type { ImportPage } from './pages';
 import { sectionText } from './pages';

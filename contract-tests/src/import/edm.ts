@@ -1,5 +1,5 @@
-import { plainText, readLinks } from '../load';
-import type { DocLink } from '../load';
+import { plainText, readLinks } from '../markdown-structure';
+import type { DocLink } from '../doc-page';
 
 /** Graph's default namespace: type names written without one are in it. */
 export const DEFAULT_NAMESPACE = 'microsoft.graph';

@@ -1,5 +1,5 @@
-import { plainText } from '../load';
-import type { DocTable } from '../load';
+import { plainText } from '../markdown-structure';
+import type { DocTable } from '../doc-page';
 import { preferSpelling, qualify } from './edm';
 import type { ImportPage } from './pages';
 import type { EnumMember, ImportFinding, SourceRef, TypeDraft } from './types';

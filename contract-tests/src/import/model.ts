@@ -1,4 +1,4 @@
-import type { DocLink } from '../load';
+import type { DocLink } from '../doc-page';
 import { readApiPages } from './api';
 import type { ApiFacts } from './api';
 import { isPrimitive, literalType, localName, qualify } from './edm';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
+import type { DocHeading, DocPage, DocTable } from '../doc-page';
 import { loadDocPage } from '../load';
-import type { DocHeading, DocPage, DocTable } from '../load';
 import { DEFAULT_NAMESPACE } from './edm';
 import type { ImportFinding } from './types';
 

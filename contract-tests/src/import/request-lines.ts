@@ -1,4 +1,4 @@
-import type { DocExample } from '../load';
+import type { DocExample } from '../doc-page';
 import type { ImportPage } from './pages';
 import type { ImportFinding, SourceRef } from './types';
 import { preferSpelling } from './edm';

@@ -1,5 +1,5 @@
-import { plainText } from '../load';
-import type { BlockAnnotation, DocLink, DocTable, DocTableRow } from '../load';
+import { plainText } from '../markdown-structure';
+import type { BlockAnnotation, DocLink, DocTable, DocTableRow } from '../doc-page';
 import { literalType, localName, parseTypeCell, preferSpelling, qualify } from './edm';
 import type { LiteralType } from './edm';
 import { possibleValues } from './enums';

@@ -1,5 +1,8 @@
 import { StoreUnavailableError } from '../store';
 
+/** Raised when the database cannot be served: unreachable past the start-up timeout, or of a newer schema. */
+export class DatabaseError extends Error {}
+
 /** How long a client is asked to wait while the database is unreachable: it usually returns within seconds. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
 

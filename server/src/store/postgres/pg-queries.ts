@@ -4,7 +4,7 @@ import { budgetExceeded } from '../../odata/query/evaluation-errors';
 import { parseCollectionQuery } from '../../odata/query/parse';
 import type { QueryOptionName } from '../../odata/query/parse';
 import type { CollectionQueries, Entity, QueryPage, StoreQueryContext } from '../store';
-import type { Database } from './postgres-store';
+import type { Database } from './database';
 import { invalidToken, PageTokens } from './page-tokens';
 import type { PageState, WalkQuery } from './page-tokens';
 import { randomBytes } from 'node:crypto';
