@@ -36,7 +36,9 @@ function wellFormed(state: PageState): boolean {
 }
 
 /** How many walks the database keeps (the oldest go first), as one server keeps MAX_SNAPSHOTS snapshots. */
-const MAX_WALKS = MAX_SNAPSHOTS * 16;
+export const MAX_WALKS = MAX_SNAPSHOTS * 16;
+/** Every this many walks a replica starts, it forgets the expired ones and those beyond MAX_WALKS. */
+export const WALKS_BETWEEN_PRUNES = 32;
 
 /** The query of a walk, parsed again against the model (any replica can continue any walk). */
 function queryOf(state: WalkQuery, ctx: StoreQueryContext): CollectionQuery {
@@ -55,6 +57,8 @@ function queryOf(state: WalkQuery, ctx: StoreQueryContext): CollectionQuery {
  * continue after the last row's sort keys (keyset pagination), so walking every page stays linear.
  */
 export class PostgresQueries implements CollectionQueries {
+  private walksStarted = 0;
+
   constructor(
     private readonly db: Database,
     private readonly path: string,
@@ -88,7 +92,7 @@ export class PostgresQueries implements CollectionQueries {
     return this.read(queryOf(walk, ctx), ctx, { remaining: state.remaining, skip: 0, after: state.after, count: state.count, walk: state.walk });
   }
 
-  /** Keeps the query of a new walk; now and then forgets expired walks and those beyond MAX_WALKS. */
+  /** Keeps the query of a new walk; every WALKS_BETWEEN_PRUNES walks, forgets expired walks and those beyond MAX_WALKS. */
   private async remember(query: CollectionQuery): Promise<string> {
     const walk: WalkQuery = {
       set: this.path,
@@ -100,7 +104,7 @@ export class PostgresQueries implements CollectionQueries {
     };
     const id = randomBytes(12).toString('base64url');
     await this.db.run('INSERT INTO mockgraph_walks (id, query) VALUES ($1, $2)', [id, JSON.stringify(walk)]);
-    if (Math.random() < 0.05) {
+    if (++this.walksStarted % WALKS_BETWEEN_PRUNES === 0) {
       await this.db.run(
         `DELETE FROM mockgraph_walks WHERE created < now() - make_interval(secs => $1) OR id IN (SELECT id FROM mockgraph_walks ORDER BY created DESC OFFSET $2)`,
         [CURSOR_TTL_SECONDS, MAX_WALKS],
