@@ -15,7 +15,7 @@ function contendedStore(conflicts = Infinity, transactions = true): { store: Ent
   const store: EntityStore = {
     ...inner,
     collection(path) {
-      const c = inner.collection(path);
+      const c: EntityCollection = inner.collection(path);
       return new Proxy(c, {
         get(target, name) {
           if (name !== 'replace') return Reflect.get(target, name) as unknown;
