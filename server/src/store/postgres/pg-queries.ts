@@ -5,6 +5,7 @@ import { parseCollectionQuery } from '../../odata/query/parse';
 import type { QueryOptionName } from '../../odata/query/parse';
 import type { CollectionQueries, Entity, QueryPage, StoreQueryContext } from '../store';
 import type { Database } from './database';
+import { GENERATION_SETTING } from './schema';
 import { invalidToken, PageTokens } from './page-tokens';
 import type { PageState, WalkQuery } from './page-tokens';
 import { randomBytes } from 'node:crypto';
@@ -15,8 +16,8 @@ import { compileOrder, compileWhere, keysetAfter, orderByClause, SqlParams } fro
 /** SQLSTATE of a statement stopped by statement_timeout: the query used up its evaluation budget. */
 const QUERY_CANCELED = '57014';
 
-/** What the tokens of a store need: the shared secret and the current reset generation. */
-export type TokenSource = () => Promise<{ secret: string; generation: () => Promise<string> }>;
+/** What the tokens of a store are signed with: the shared secret. */
+export type TokenSource = () => Promise<{ secret: string }>;
 
 /** keysetAfter of a token's values; values that do not fit the keys (a token of another query) are an invalid token. */
 function keysetAfterOrInvalid(keys: Parameters<typeof keysetAfter>[0], after: unknown[], params: SqlParams): string {
@@ -33,6 +34,12 @@ const isCount = (n: unknown) => n === undefined || (typeof n === 'number' && Num
 /** Whether a signed token's fields have the types this store writes (a signature proves origin, not shape). */
 function wellFormed(state: PageState): boolean {
   return typeof state.walk === 'string' && typeof state.generation === 'string' && Array.isArray(state.after) && isCount(state.remaining) && isCount(state.count) && Number.isFinite(state.issued);
+}
+
+/** A walk's id and the reset generation its tokens carry. */
+interface Walk {
+  id: string;
+  generation: string;
 }
 
 /** How many walks the database keeps (the oldest go first), as one server keeps MAX_SNAPSHOTS snapshots. */
@@ -80,20 +87,26 @@ export class PostgresQueries implements CollectionQueries {
   }
 
   private async continue(token: string, ctx: StoreQueryContext): Promise<QueryPage> {
-    const { secret, generation } = await this.tokens();
+    const { secret } = await this.tokens();
     const state = new PageTokens(secret).decode(token, ctx.now());
-    if (!wellFormed(state) || state.generation !== (await generation())) throw invalidToken();
-    const [row] = await this.db.run<{ query: string }>('SELECT query FROM mockgraph_walks WHERE id = $1', [state.walk]);
-    if (!row) {
+    if (!wellFormed(state)) throw invalidToken();
+    // The walk and the reset generation in one round trip.
+    const [row] = await this.db.run<{ query: string | null; generation: string | null }>(
+      'SELECT (SELECT query FROM mockgraph_walks WHERE id = $1) AS query, (SELECT value FROM mockgraph_settings WHERE name = $2) AS generation',
+      [state.walk, GENERATION_SETTING],
+    );
+    const generation = row?.generation ?? '0';
+    if (state.generation !== generation) throw invalidToken();
+    if (typeof row?.query !== 'string') {
       throw new GraphError('BadRequest', `The $skiptoken refers to a result this sandbox no longer keeps (it keeps the ${MAX_WALKS.toLocaleString('en-US')} most recent ones). Start again from the first page.`);
     }
     const walk = JSON.parse(row.query) as WalkQuery;
     if (walk.set !== this.path) throw invalidToken();
-    return this.read(queryOf(walk, ctx), ctx, { remaining: state.remaining, skip: 0, after: state.after, count: state.count, walk: state.walk });
+    return this.read(queryOf(walk, ctx), ctx, { remaining: state.remaining, skip: 0, after: state.after, count: state.count, walk: { id: state.walk, generation } });
   }
 
   /** Keeps the query of a new walk; every WALKS_BETWEEN_PRUNES walks, forgets expired walks and those beyond MAX_WALKS. */
-  private async remember(query: CollectionQuery): Promise<string> {
+  private async remember(query: CollectionQuery): Promise<Walk> {
     const walk: WalkQuery = {
       set: this.path,
       ...(query.filter && { filter: query.filter.text }),
@@ -103,18 +116,22 @@ export class PostgresQueries implements CollectionQueries {
       ...(query.cast && { cast: query.cast.type }),
     };
     const id = randomBytes(12).toString('base64url');
-    await this.db.run('INSERT INTO mockgraph_walks (id, query) VALUES ($1, $2)', [id, JSON.stringify(walk)]);
+    // The reset generation the walk's tokens are signed with, read by the same statement.
+    const [row] = await this.db.run<{ generation: string | null }>(
+      'INSERT INTO mockgraph_walks (id, query) VALUES ($1, $2) RETURNING (SELECT value FROM mockgraph_settings WHERE name = $3) AS generation',
+      [id, JSON.stringify(walk), GENERATION_SETTING],
+    );
     if (++this.walksStarted % WALKS_BETWEEN_PRUNES === 0) {
       await this.db.run(
         `DELETE FROM mockgraph_walks WHERE created < now() - make_interval(secs => $1) OR id IN (SELECT id FROM mockgraph_walks ORDER BY created DESC OFFSET $2)`,
         [CURSOR_TTL_SECONDS, MAX_WALKS],
       );
     }
-    return id;
+    return { id, generation: row?.generation ?? '0' };
   }
 
   /** One page: `want` more rows (at most a page), after `after` (the last row's keys) or from `skip`. */
-  private async read(query: CollectionQuery, ctx: StoreQueryContext, from: { remaining: number | undefined; skip: number; after: unknown[] | undefined; count: number | undefined; walk?: string }): Promise<QueryPage> {
+  private async read(query: CollectionQuery, ctx: StoreQueryContext, from: { remaining: number | undefined; skip: number; after: unknown[] | undefined; count: number | undefined; walk?: Walk }): Promise<QueryPage> {
     const params = new SqlParams();
     const set = params.add(this.path);
     const keys = compileOrder(query.orderby, ctx.type, ctx.model);
@@ -135,13 +152,14 @@ export class PostgresQueries implements CollectionQueries {
     const select = query.select?.map((item) => item.text);
     if (!more) return { entities, count: from.count, nextToken: undefined, select };
     const last = page[page.length - 1]!;
-    const { secret, generation } = await this.tokens();
+    const { secret } = await this.tokens();
+    const walk = from.walk ?? (await this.remember(query));
     const state: PageState = {
-      walk: from.walk ?? (await this.remember(query)),
+      walk: walk.id,
       ...(from.remaining !== undefined && { remaining: from.remaining - page.length }),
       ...(from.count !== undefined && { count: from.count }),
       after: keys.map((_, i) => last[`k${i}`]),
-      generation: await generation(),
+      generation: walk.generation,
       issued: Math.floor(ctx.now().getTime() / 1000),
     };
     return { entities, count: from.count, nextToken: new PageTokens(secret).encode(state), select };

@@ -4,6 +4,7 @@ import type { StorageBounds } from '../store';
 import { GraphError } from '../../graph/errors';
 import type { Database } from './database';
 import { PostgresQueries } from './pg-queries';
+import type { TokenSource } from './pg-queries';
 import { isUnstorable, unstorable } from './unstorable';
 import { DELETE, INSERT, INSERT_WITHIN, QUOTA_LOCK, REPLACE, REPLACE_IF } from './write-statements';
 
@@ -20,7 +21,7 @@ export class PostgresCollection implements EntityCollection {
   constructor(
     private readonly db: Database,
     private readonly path: string,
-    tokens: () => Promise<{ secret: string; generation: () => Promise<string> }>,
+    tokens: TokenSource,
   ) {
     this.queries = new PostgresQueries(db, path, tokens);
   }

@@ -1,10 +1,10 @@
 import type { Database } from './database';
 import type { TokenSource } from './pg-queries';
-import { GENERATION_SETTING, TOKEN_SECRET_SETTING } from './schema';
+import { TOKEN_SECRET_SETTING } from './schema';
 
 /**
  * What a store's page tokens are signed and checked with: `tokenSecret` when given, else the secret kept in the
- * database (read once, and again after a failed read), and the database's current reset generation.
+ * database (read once, and again after a failed read). The reset generation they carry is read with each walk.
  */
 export function tokenSource(db: Database, tokenSecret: string | undefined): TokenSource {
   let secret: Promise<string> | undefined;
@@ -14,14 +14,10 @@ export function tokenSource(db: Database, tokenSecret: string | undefined): Toke
     if (!row) throw new Error('the database has no token secret: its mockgraph schema is damaged');
     return row.value;
   };
-  const generation = async () => {
-    const [row] = await db.run<{ value: string }>('SELECT value FROM mockgraph_settings WHERE name = $1', [GENERATION_SETTING]);
-    return row?.value ?? '0';
-  };
   return async () => {
     secret ??= readSecret();
     try {
-      return { secret: await secret, generation };
+      return { secret: await secret };
     } catch (err) {
       secret = undefined;
       throw err;
