@@ -1,34 +1,35 @@
-import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp } from './app';
 import { storeReady } from './http/store-ready';
 import { createMockServer } from './http/server';
-import { parseConfigFile } from './cli/config-file';
-import { loadOperationModules } from './cli/operation-modules';
-import { trustInstructions } from './cli/cert-text';
 import { commandHelp, COMMANDS, findCommand, overviewHelp } from './cli/commands';
 import { lastValue as one, normalizeArgv, parseFlags } from './cli/flags';
 import type { FlagValues } from './cli/flags';
-import { openapiCommand, seedCommand } from './cli/output-commands';
 import { prepareOutput } from './cli/output-path';
 import type { CommandOutput } from './cli/output-commands';
-import { whenParentExits } from './cli/parent-watch';
 import { isLoopbackHost, resolveSettings } from './cli/settings';
-import { testToken } from './cli/token-command';
 import type { ServeSettings } from './cli/settings';
 import { loadGraphDefinition } from './graph/registry';
 import { packageRoot } from './package-root';
-import { exampleSeed, SeedError, seedRecords } from './graph/seed';
+import { exampleSeed, prepareSeeds, SeedError, seedRecords } from './graph/seed';
 import type { PreparedSeed, SeedInput } from './graph/seed';
+import { cachedSeed } from './graph/seed-cache';
 import { prepareSeedFile } from './graph/seed-stream';
-import { seededRandom } from './seed/generate';
+import { VALIDATOR_CACHE_DIR } from './graph/validator-cache';
 import { createMemoryStore } from './store/memory-store';
 import type { EntityStore } from './store/store';
 import type { KeyPair } from './tls/certificates';
-import { readKeyPair } from './tls/key-pair';
-import { CA_FILES, CertificateAuthorityError, defaultCaDir, ensureCertificateAuthority, ensureServerCertificate, serverNames } from './tls/local-ca';
+
+/*
+ * Modules that only some commands or options use (TLS, the config file, --operations, the output commands, the
+ * certificate text) are required where they are used: a plain `serve` does not load them. @see docs/performance.md
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const tlsCa = () => require('./tls/local-ca') as typeof import('./tls/local-ca');
+const outputCommands = () => require('./cli/output-commands') as typeof import('./cli/output-commands');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // A reader that stops early (`mockgraph openapi | head`) ends the output, not with a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -62,23 +63,39 @@ function readConfig(explicit: string | undefined): { file: Record<string, unknow
   if (fileName === undefined) return { file: undefined, fileName };
   if (!existsSync(fileName)) fail(`--config ${fileName}: no such file`);
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseConfigFile } = require('./cli/config-file') as typeof import('./cli/config-file');
     return { file: parseConfigFile(readFileSync(fileName, 'utf8'), fileName), fileName };
   } catch (err) {
     fail((err as Error).message);
   }
 }
 
-/** The --seed file (an array, a collection response, or keyed by entity-set path), else every set's schema example. */
-function readSeed(settings: ServeSettings): SeedInput | PreparedSeed {
-  if (settings.seed === undefined) return exampleSeed(loadGraphDefinition(settings.schemas), settings.validation);
+/** The seed cache's folder (graph/seed-cache.ts): MOCKGRAPH_SEED_CACHE names another one, or turns it off. */
+function seedCacheDir(): string | undefined {
+  const given = process.env.MOCKGRAPH_SEED_CACHE?.trim();
+  if (given === undefined || given === '') return VALIDATOR_CACHE_DIR;
+  return /^(off|false|0|no)$/i.test(given) ? undefined : resolve(given);
+}
+
+/**
+ * The --seed file (an array, a collection response, or keyed by entity-set path) validated and prepared, or read
+ * from the seed cache, with the write that caches it; else every set's schema example.
+ */
+function readSeed(settings: ServeSettings): { seed: SeedInput | PreparedSeed; save?: () => Promise<void> } {
+  const path = settings.seed;
+  if (path === undefined) return { seed: exampleSeed(loadGraphDefinition(settings.schemas), settings.validation) };
   // A seed file far over the storage limit would only exhaust memory while being parsed.
-  const bytes = existsSync(settings.seed) ? statSync(settings.seed).size : 0;
-  if (bytes > settings.maxDataSize * 2) fail(`seed file ${settings.seed} is ${bytes} bytes, over twice the storage limit of ${settings.maxDataSize} bytes (raise it with --max-data-size)`);
+  const bytes = existsSync(path) ? statSync(path).size : 0;
+  if (bytes > settings.maxDataSize * 2) fail(`seed file ${path} is ${bytes} bytes, over twice the storage limit of ${settings.maxDataSize} bytes (raise it with --max-data-size)`);
   try {
-    // An array file (what `mockgraph seed --set` writes) is read and prepared record by record.
-    return prepareSeedFile(settings.seed, loadGraphDefinition(settings.schemas), settings.validation) ?? seedRecords(JSON.parse(readFileSync(settings.seed, 'utf8')));
+    const graph = loadGraphDefinition(settings.schemas);
+    // An array file (what `mockgraph seed --set` writes) is read and prepared record by record; other forms whole.
+    const prepare = () => prepareSeedFile(path, graph, settings.validation) ?? prepareSeeds(seedRecords(JSON.parse(readFileSync(path, 'utf8'))), graph, settings.validation);
+    const dir = seedCacheDir();
+    return dir === undefined ? { seed: prepare() } : cachedSeed(path, graph, settings.validation, prepare, { dir });
   } catch (err) {
-    fail(`seed file ${settings.seed}: ${(err as Error).message}`);
+    fail(`seed file ${path}: ${(err as Error).message}`);
   }
 }
 
@@ -144,7 +161,7 @@ async function openStore(settings: ServeSettings): Promise<{ store: EntityStore;
 
 /** The CA folder: --ca-dir / MOCKGRAPH_CA_DIR / "caDir", else the per-user default. */
 function caFolder(given: string | undefined): string {
-  const dir = resolve(given ?? defaultCaDir(process.env.XDG_DATA_HOME, homedir()));
+  const dir = resolve(given ?? tlsCa().defaultCaDir(process.env.XDG_DATA_HOME, homedir()));
   try {
     prepareOutput('the CA folder', dir, 'folder');
   } catch (err) {
@@ -155,6 +172,7 @@ function caFolder(given: string | undefined): string {
 
 /** The local CA in `dir`, or exit 2 with one line. */
 function localAuthority(dir: string) {
+  const { CertificateAuthorityError, ensureCertificateAuthority } = tlsCa();
   try {
     return ensureCertificateAuthority(dir);
   } catch (err) {
@@ -165,6 +183,8 @@ function localAuthority(dir: string) {
 /** The certificate `serve --https` presents: the given pair, else one signed by the local CA (created once). */
 function serverTls(settings: ServeSettings): { pair: KeyPair; described: string } {
   if (settings.tlsCert !== undefined && settings.tlsKey !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readKeyPair } = require('./tls/key-pair') as typeof import('./tls/key-pair');
     try {
       return { pair: readKeyPair(settings.tlsCert, settings.tlsKey), described: `TLS certificate ${settings.tlsCert}` };
     } catch (err) {
@@ -172,6 +192,7 @@ function serverTls(settings: ServeSettings): { pair: KeyPair; described: string 
     }
   }
   const dir = caFolder(settings.caDir);
+  const { CertificateAuthorityError, ensureServerCertificate, serverNames } = tlsCa();
   try {
     const issued = ensureServerCertificate(dir, serverNames(settings.host, settings.allowedHosts));
     if (issued.authority.created) process.stderr.write(`mockgraph: created a local certificate authority in ${dir}; clients must trust ${issued.authority.certFile} (see mockgraph cert)\n`);
@@ -195,7 +216,11 @@ function cert(argv: string[]): void {
     process.stdout.write(ca.certFile + '\n');
     return;
   }
-  process.stdout.write(trustInstructions({ certFile: ca.certFile, keyFile: join(dir, CA_FILES.caKey), created: ca.created, validTo: new Date(new X509Certificate(ca.pair.cert).validTo) }));
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { trustInstructions } = require('./cli/cert-text') as typeof import('./cli/cert-text');
+  const { X509Certificate } = require('node:crypto') as typeof import('node:crypto');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  process.stdout.write(trustInstructions({ certFile: ca.certFile, keyFile: join(dir, tlsCa().CA_FILES.caKey), created: ca.created, validTo: new Date(new X509Certificate(ca.pair.cert).validTo) }));
 }
 
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
@@ -215,7 +240,7 @@ async function serveAsync(argv: string[]): Promise<void> {
   }
   // Before the store is opened: a bad certificate stops start-up without touching a data file.
   const tls = settings.https ? serverTls(settings) : undefined;
-  const seed = readSeed(settings);
+  const { seed, save: cacheSeed } = readSeed(settings);
   const { store, where, described } = await openStore(settings);
   // On an address other machines can reach, the admin API (reset, data listing) needs a token.
   const adminLocked = settings.admin && settings.adminToken === undefined && !isLoopbackHost(settings.host);
@@ -224,7 +249,8 @@ async function serveAsync(argv: string[]): Promise<void> {
     app = createApp({
       store,
       schemaDirs: settings.schemas,
-      operations: settings.operations.length === 0 ? [] : loadOperationModules(settings.operations, loadGraphDefinition(settings.schemas).model),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      operations: settings.operations.length === 0 ? [] : (require('./cli/operation-modules') as typeof import('./cli/operation-modules')).loadOperationModules(settings.operations, loadGraphDefinition(settings.schemas).model),
       storeDescription: described,
       seed,
       validation: settings.validation,
@@ -243,7 +269,8 @@ async function serveAsync(argv: string[]): Promise<void> {
         latency: settings.latency,
         failRate: settings.failRate,
         throttle: settings.throttle,
-        random: settings.randomSeed === undefined ? undefined : seededRandom(settings.randomSeed),
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        random: settings.randomSeed === undefined ? undefined : (require('./seed/generate') as typeof import('./seed/generate')).seededRandom(settings.randomSeed),
       },
       onRequest: settings.quiet ? undefined : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'),
     });
@@ -259,6 +286,8 @@ async function serveAsync(argv: string[]): Promise<void> {
     fail((err as Error).message);
   }
 
+  // The seed cache's write, once started: a stop lets it finish (within the grace period below).
+  let seedCached: Promise<void> | undefined;
   const server = createMockServer(app, undefined, tls?.pair).listen(settings.port, settings.host);
   const scheme = tls === undefined ? 'http' : 'https';
   server.on('listening', () => {
@@ -276,6 +305,8 @@ async function serveAsync(argv: string[]): Promise<void> {
     const config = fileName === undefined ? 'no config file' : `config ${fileName}`;
     const secured = tls === undefined ? '' : `; ${tls.described}`;
     process.stdout.write(`mockgraph: serving ${scheme}://${host}:${port}/beta/ (${sets.join(', ')}), data ${where}; auth ${settings.auth}, validation ${settings.validation}, ${config}${secured}; ${admin}; start page ${scheme}://${host}:${port}/\n`);
+    // Written once the port is open, a chunk at a time between requests: the first answer does not wait for it.
+    if (cacheSeed) setImmediate(() => (seedCached = cacheSeed().catch(() => undefined)));
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     store.close();
@@ -286,14 +317,16 @@ async function serveAsync(argv: string[]): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    // Stop accepting, let in-flight requests finish, then close the database; give up after 5 seconds.
+    // Stop accepting, let in-flight requests (and the seed cache write) finish, then close the database; give up after 5 seconds.
     setTimeout(() => {
       store.close();
       process.exit(0);
     }, 4_500).unref();
     server.close(() => {
-      store.close();
-      process.exit(0);
+      void Promise.resolve(seedCached).then(() => {
+        store.close();
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };
@@ -303,6 +336,8 @@ async function serveAsync(argv: string[]): Promise<void> {
   // passing a signal on (SIGKILL, or a shell between them that drops it), the port must not stay taken.
   const parent = process.ppid;
   if (process.env.npm_lifecycle_event !== undefined && parent > 1) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { whenParentExits } = require('./cli/parent-watch') as typeof import('./cli/parent-watch');
     whenParentExits(parent, () => {
       process.stderr.write(`mockgraph: the process that started this server (pid ${parent}) has exited; stopping\n`);
       stop();
@@ -325,15 +360,16 @@ function write(produce: () => CommandOutput): void {
 /** `mockgraph token`, `seed` and `openapi`: each prints what it makes. */
 const token = (argv: string[]) => {
   const values = flagsOf('token', argv);
-  if (values) write(() => ({ text: testToken(values, process.env, Date.now()) + '\n', out: undefined }));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (values) write(() => ({ text: (require('./cli/token-command') as typeof import('./cli/token-command')).testToken(values, process.env, Date.now()) + '\n', out: undefined }));
 };
 const seed = (argv: string[]) => {
   const values = flagsOf('seed', argv);
-  if (values) write(() => seedCommand(values, process.env));
+  if (values) write(() => outputCommands().seedCommand(values, process.env));
 };
 const openapi = (argv: string[]) => {
   const values = flagsOf('openapi', argv);
-  if (values) write(() => openapiCommand(values, process.env));
+  if (values) write(() => outputCommands().openapiCommand(values, process.env));
 };
 
 /** The package's version, from its package.json. */

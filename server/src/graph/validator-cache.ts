@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020';
@@ -38,11 +39,18 @@ function versionOf(pkg: string): string {
   }
 }
 
-function keyOf(schemas: readonly SchemaFile[], source: ValidatorSource): string {
-  const hash = createHash('sha256');
-  hash.update(`${versionOf('ajv')}\n${versionOf('ajv-formats')}\n${source.fingerprint}\n`);
+/**
+ * Feeds into `hash` what anything made from validating against `schemas` depends on besides code: ajv's and
+ * ajv-formats' versions and every schema ($id and JSON). Shared by this cache and the seed cache (seed-cache.ts).
+ */
+export function hashSchemas(hash: Hash, schemas: readonly SchemaFile[]): Hash {
+  hash.update(`${versionOf('ajv')}\n${versionOf('ajv-formats')}\n`);
   for (const s of schemas) hash.update(`${s.id}\n${JSON.stringify(s.schema)}\n`);
-  return hash.digest('hex').slice(0, 32);
+  return hash;
+}
+
+function keyOf(schemas: readonly SchemaFile[], source: ValidatorSource): string {
+  return hashSchemas(createHash('sha256').update(`${source.fingerprint}\n`), schemas).digest('hex').slice(0, 32);
 }
 
 /** Runs cached standalone code with the few modules it may require; anything else means the file is not ours. */

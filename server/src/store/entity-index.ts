@@ -28,10 +28,12 @@ export function buildContent(path: string, entities: readonly Entity[], keepRows
   const rows: Array<readonly [string, string]> = [];
   let bytes = 0;
   for (const entity of entities) {
-    if (slots.has(entity.id)) throw new Error(`cannot reset ${path}: the id '${entity.id}' is given twice`);
     const json = keepRows ? JSON.stringify(entity) : undefined;
     const size = json === undefined ? entityBytes(entity) : storedBytes(json);
+    // One lookup an entity, not two: an id given twice leaves the map's size as it was (and the content unused).
+    const before = slots.size;
     slots.set(entity.id, { entity, bytes: size });
+    if (slots.size === before) throw new Error(`cannot reset ${path}: the id '${entity.id}' is given twice`);
     if (json !== undefined) rows.push([entity.id, json]);
     bytes += size;
   }

@@ -170,6 +170,14 @@ export function entityBytes(entity: Entity): number {
 }
 
 /**
+ * Records the stored size of an entity measured elsewhere (the seed cache, graph/seed-cache.ts, keeps the sizes of the
+ * entities it holds): entityBytes then answers it without serialising the entity.
+ */
+export function rememberEntityBytes(entity: Entity, bytes: number): void {
+  MEASURED.set(entity, bytes);
+}
+
+/**
  * storedBytes(json) of an entity whose JSON text is `json`, with the objects and arrays counted on the entity (a
  * handful of values) rather than on its text (every character): the same figure.
  */
