@@ -7,8 +7,10 @@ import { createMockServer } from './http/server';
 import { commandHelp, COMMANDS, findCommand, overviewHelp } from './cli/commands';
 import { lastValue as one, normalizeArgv, parseFlags } from './cli/flags';
 import type { FlagValues } from './cli/flags';
-import { prepareOutput } from './cli/output-path';
 import type { CommandOutput } from './cli/output-commands';
+import { openStore } from './cli/open-store';
+import { caFolder, localAuthority, serverTls, trustText } from './cli/serve-tls';
+import type { UserFolders } from './cli/serve-tls';
 import { isLoopbackHost, resolveSettings } from './cli/settings';
 import type { ServeSettings } from './cli/settings';
 import { loadGraphDefinition } from './graph/registry';
@@ -18,16 +20,12 @@ import type { PreparedSeed, SeedInput } from './graph/seed';
 import { cachedSeed } from './graph/seed-cache';
 import { prepareSeedFile } from './graph/seed-stream';
 import { VALIDATOR_CACHE_DIR } from './graph/validator-cache';
-import { createMemoryStore } from './store/memory-store';
-import type { EntityStore } from './store/store';
-import type { KeyPair } from './tls/certificates';
 
 /*
- * Modules that only some commands or options use (TLS, the config file, --operations, the output commands, the
- * certificate text) are required where they are used: a plain `serve` does not load them. @see docs/performance.md
+ * Modules that only some commands or options use (the config file, --operations, the output commands; TLS in
+ * cli/serve-tls.ts, the stores in cli/open-store.ts) are required where used: a plain `serve` does not load them.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const tlsCa = () => require('./tls/local-ca') as typeof import('./tls/local-ca');
 const outputCommands = () => require('./cli/output-commands') as typeof import('./cli/output-commands');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -99,110 +97,6 @@ function readSeed(settings: ServeSettings): { seed: SeedInput | PreparedSeed; sa
   }
 }
 
-/** Whether `--data` names a PostgreSQL database rather than a SQLite file. */
-function isDatabaseUrl(data: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(data);
-}
-
-/** The PostgreSQL store of a postgres:// --data, once it is reached and migrated, or exit 2 with one line. */
-async function openDatabase(settings: ServeSettings, url: string, schemaDirs: readonly string[]): Promise<{ store: EntityStore; where: string; described: string }> {
-  // Loaded only for a postgres:// --data: the driver takes a tenth of an in-memory start-up.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createPostgresStore, DatabaseError } = require('./store/postgres/postgres-store') as typeof import('./store/postgres/postgres-store');
-  const { databaseName } = require('./store/postgres/failures') as typeof import('./store/postgres/failures');
-  const { defaultIndexes } = require('./store/postgres/indexes') as typeof import('./store/postgres/indexes');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const store = createPostgresStore({
-    url,
-    tokenSecret: settings.tokenSecret,
-    connectTimeoutMs: settings.connectTimeout * 1000,
-    indexes: defaultIndexes(loadGraphDefinition(schemaDirs).model),
-    logNotice: (message) => process.stderr.write(message + '\n'),
-  });
-  try {
-    await store.opened;
-  } catch (err) {
-    await store.close();
-    fail(err instanceof DatabaseError ? err.message : String(err));
-  }
-  return { store, where: `in the PostgreSQL database ${databaseName(url)}`, described: `postgres:${store.description}` };
-}
-
-async function openStore(settings: ServeSettings): Promise<{ store: EntityStore; where: string; described: string }> {
-  if (settings.data === undefined) return { store: createMemoryStore(), where: 'in memory (gone when the server stops)', described: 'memory' };
-  if (isDatabaseUrl(settings.data)) return openDatabase(settings, settings.data, settings.schemas);
-  if (settings.tokenSecret !== undefined) fail('--token-secret signs the $skiptoken links of a postgres:// --data; remove it, or use a postgres:// --data');
-  const path = resolve(settings.data);
-  // Loaded only when asked for: the native module is not needed for an in-memory sandbox.
-  let sqlite: typeof import('./store/sqlite-store');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    sqlite = require('./store/sqlite-store') as typeof import('./store/sqlite-store');
-  } catch (err) {
-    // better-sqlite3 is an optional dependency: an install without a compiler (or --omit=optional) has none.
-    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('better-sqlite3')) {
-      fail(`--data needs the optional dependency better-sqlite3, which is not installed: run npm install better-sqlite3@12 (it compiles from source where no prebuilt binary fits), or serve in memory without --data`);
-    }
-    throw err;
-  }
-  const { createSqliteStore, DataFileError } = sqlite;
-  // SQLite creates a missing data file; its missing folders are created the same way.
-  try {
-    prepareOutput('--data', settings.data, 'file');
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  try {
-    return { store: createSqliteStore(path, { maxEntities: settings.maxEntities, maxDataBytes: settings.maxDataSize }), where: `in the SQLite file ${path}`, described: `sqlite:${path}` };
-  } catch (err) {
-    fail(err instanceof DataFileError ? err.message : String(err));
-  }
-}
-
-/** The CA folder: --ca-dir / MOCKGRAPH_CA_DIR / "caDir", else the per-user default. */
-function caFolder(given: string | undefined): string {
-  const dir = resolve(given ?? tlsCa().defaultCaDir(process.env.XDG_DATA_HOME, homedir()));
-  try {
-    prepareOutput('the CA folder', dir, 'folder');
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  return dir;
-}
-
-/** The local CA in `dir`, or exit 2 with one line. */
-function localAuthority(dir: string) {
-  const { CertificateAuthorityError, ensureCertificateAuthority } = tlsCa();
-  try {
-    return ensureCertificateAuthority(dir);
-  } catch (err) {
-    fail(err instanceof CertificateAuthorityError ? err.message : `the CA folder ${dir}: ${(err as Error).message}`);
-  }
-}
-
-/** The certificate `serve --https` presents: the given pair, else one signed by the local CA (created once). */
-function serverTls(settings: ServeSettings): { pair: KeyPair; described: string } {
-  if (settings.tlsCert !== undefined && settings.tlsKey !== undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readKeyPair } = require('./tls/key-pair') as typeof import('./tls/key-pair');
-    try {
-      return { pair: readKeyPair(settings.tlsCert, settings.tlsKey), described: `TLS certificate ${settings.tlsCert}` };
-    } catch (err) {
-      fail((err as Error).message);
-    }
-  }
-  const dir = caFolder(settings.caDir);
-  const { CertificateAuthorityError, ensureServerCertificate, serverNames } = tlsCa();
-  try {
-    const issued = ensureServerCertificate(dir, serverNames(settings.host, settings.allowedHosts));
-    if (issued.authority.created) process.stderr.write(`mockgraph: created a local certificate authority in ${dir}; clients must trust ${issued.authority.certFile} (see mockgraph cert)\n`);
-    return { pair: issued, described: `TLS certificate from the local CA ${issued.authority.certFile} (to trust it: mockgraph cert)` };
-  } catch (err) {
-    fail(err instanceof CertificateAuthorityError ? err.message : `the CA folder ${dir}: ${(err as Error).message}`);
-  }
-}
-
-
 /** `mockgraph cert`: prints the local CA's certificate path and how to trust it; creates the CA if there is none. */
 function cert(argv: string[]): void {
   const values = flagsOf('cert', argv);
@@ -210,17 +104,18 @@ function cert(argv: string[]): void {
   const { file } = readConfig(one(values, 'config'));
   const fromFile = typeof file?.caDir === 'string' ? file.caDir : undefined;
   const env = process.env.MOCKGRAPH_CA_DIR === '' ? undefined : process.env.MOCKGRAPH_CA_DIR;
-  const dir = caFolder(one(values, 'ca-dir') ?? env ?? fromFile);
-  const ca = localAuthority(dir);
-  if (values.path) {
-    process.stdout.write(ca.certFile + '\n');
-    return;
+  try {
+    const dir = caFolder(one(values, 'ca-dir') ?? env ?? fromFile, userFolders());
+    const ca = localAuthority(dir);
+    process.stdout.write(values.path ? ca.certFile + '\n' : trustText(dir, ca));
+  } catch (err) {
+    fail((err as Error).message);
   }
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { trustInstructions } = require('./cli/cert-text') as typeof import('./cli/cert-text');
-  const { X509Certificate } = require('node:crypto') as typeof import('node:crypto');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  process.stdout.write(trustInstructions({ certFile: ca.certFile, keyFile: join(dir, tlsCa().CA_FILES.caKey), created: ca.created, validTo: new Date(new X509Certificate(ca.pair.cert).validTo) }));
+}
+
+/** The folders the per-user CA default is under. */
+function userFolders(): UserFolders {
+  return { xdgDataHome: process.env.XDG_DATA_HOME, home: homedir() };
 }
 
 /** `mockgraph serve`: reads flags, environment and the config file (the only place that does), then listens. */
@@ -239,9 +134,9 @@ async function serveAsync(argv: string[]): Promise<void> {
     fail((err as Error).message);
   }
   // Before the store is opened: a bad certificate stops start-up without touching a data file.
-  const tls = settings.https ? serverTls(settings) : undefined;
+  const tls = settings.https ? serverTls(settings, userFolders(), (message) => process.stderr.write(message + '\n')) : undefined;
   const { seed, save: cacheSeed } = readSeed(settings);
-  const { store, where, described } = await openStore(settings);
+  const { store, where, described } = await openStore(settings, (message) => process.stderr.write(message + '\n'));
   // On an address other machines can reach, the admin API (reset, data listing) needs a token.
   const adminLocked = settings.admin && settings.adminToken === undefined && !isLoopbackHost(settings.host);
   let app;
