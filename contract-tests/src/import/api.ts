@@ -1,5 +1,7 @@
 import { plainText, readLinks } from '../markdown-structure';
 import type { DocExample } from '../doc-page';
+import { commonBase, NO_HIERARCHY, namedSubtype, pageSubtype } from './derived-types';
+import type { TypeHierarchy } from './derived-types';
 import { literalType, preferSpelling, qualify } from './edm';
 import type { ImportPage } from './pages';
 import { sectionText } from './pages';
@@ -28,7 +30,7 @@ export interface BodyTable {
   source: SourceRef;
 }
 
-/** What create and update pages say about request bodies, by entity type (lower-cased). */
+/** What create and update pages say about request bodies, by the entity type a page is about (lower-cased): the set's type or a type derived from it. */
 export interface ContractFacts {
   create?: BodyTable;
   /** Names a create page's prose lists as required ("the following required fields: `a`, `b`"). */
@@ -132,8 +134,11 @@ function operationOf(line: RequestLine, target: Extract<LineTarget, { kind: 'ope
   return { name: target.name, kind: target.isFunction ? 'function' : 'action', bindsTo: target.bindsTo, entityType, method: line.method, parameters, ...returnsOf(ip, examples, findings, line.source), permissions: permissionsOf(ip, []), source: line.source };
 }
 
-/** Reads every API page: entity sets (path, methods, permissions, versions), bound operations, request-body tables and examples. */
-export function readApiPages(pages: readonly ImportPage[], findings: ImportFinding[]): ApiFacts {
+/**
+ * Reads every API page: entity sets (path, methods, permissions, versions), bound operations, request-body tables and
+ * examples; `hierarchy` tells pages about a derived type (filed under it) from pages about the set's type.
+ */
+export function readApiPages(pages: readonly ImportPage[], findings: ImportFinding[], hierarchy: TypeHierarchy = NO_HIERARCHY): ApiFacts {
   const classified = classifyLines(pages.flatMap((p) => requestLinesOf(p, findings)), findings);
   const spelled = setSpellings(classified, findings);
   const permissions = new Map(pages.map((p) => [p, permissionsOf(p, findings)] as const));
@@ -160,19 +165,21 @@ export function readApiPages(pages: readonly ImportPage[], findings: ImportFindi
     }
   }
   for (const set of sets.values()) {
+    // A derived type's own pages (its create, update, get) name it, but their set holds the base type.
+    const common = commonBase(hierarchy, set.types);
     const lower = set.types.map((t) => t.toLowerCase());
-    const top = [...new Set(lower)].sort((a, b) => lower.filter((x) => x === b).length - lower.filter((x) => x === a).length)[0];
-    set.entityType = top ? preferSpelling(set.types.filter((t) => t.toLowerCase() === top)) : '';
+    const top = common?.toLowerCase() ?? [...new Set(lower)].sort((a, b) => lower.filter((x) => x === b).length - lower.filter((x) => x === a).length)[0];
+    set.entityType = top ? preferSpelling(set.types.filter((t) => t.toLowerCase() === top)) || (common ?? '') : '';
     if (set.versions.length === 0) set.versions.push('beta');
     const { types: _types, ...draft } = set;
     if (draft.entityType === '') findings.push({ ...(set.sources[0] ?? { file: '', line: 1 }), rule: 'request-line', message: `no page says what /${set.path} holds (no response @odata.type, no resource link); not imported` });
     else facts.sets.push(draft);
   }
-  readPageFacts(classified, facts, sets, findings);
+  readPageFacts(classified, facts, sets, hierarchy, findings);
   return facts;
 }
 
-function readPageFacts(classified: ReadonlyArray<{ line: RequestLine; target: LineTarget }>, facts: ApiFacts, sets: Map<string, EntitySetDraft>, findings: ImportFinding[]): void {
+function readPageFacts(classified: ReadonlyArray<{ line: RequestLine; target: LineTarget }>, facts: ApiFacts, sets: Map<string, EntitySetDraft>, hierarchy: TypeHierarchy, findings: ImportFinding[]): void {
   for (const { line, target } of classified) {
     const set = sets.get(target.set.join('/').toLowerCase());
     const type = set?.entityType || undefined;
@@ -185,22 +192,24 @@ function readPageFacts(classified: ReadonlyArray<{ line: RequestLine; target: Li
       const key = `${type}/${op.name}`.toLowerCase();
       for (const e of matching) if (e.request.body !== undefined) facts.examples.push({ type: undefined, role: 'parameters', operation: key, value: e.request.body, source: { file: ip.page.file, line: e.requestLine } });
     } else if (type) {
-      const contract = facts.contracts.get(type.toLowerCase()) ?? {};
-      facts.contracts.set(type.toLowerCase(), contract);
+      const role = line.method === 'POST' ? 'create' : line.method === 'PATCH' ? 'update' : undefined;
+      const bodies = role ? matching.map((e) => e.request.body).filter((b) => b !== undefined) : [];
+      const about = role ? pageSubtype(hierarchy, ip, bodies, type) : type;
+      const contract = facts.contracts.get(about.toLowerCase()) ?? {};
+      facts.contracts.set(about.toLowerCase(), contract);
       if (line.method === 'POST' && target.kind === 'collection') {
         contract.create ??= bodyTable(ip, /^property$/i);
         contract.requiredNames ??= requiredProse(ip);
       }
       if (line.method === 'PATCH' && target.kind === 'entity') contract.update ??= bodyTable(ip, /^property$/i);
-      const role = line.method === 'POST' ? 'create' : line.method === 'PATCH' ? 'update' : undefined;
-      for (const e of matching) if (role && e.request.body !== undefined) facts.examples.push({ type, role, value: e.request.body, source: { file: ip.page.file, line: e.requestLine } });
+      for (const e of matching) if (role && e.request.body !== undefined) facts.examples.push({ type: namedSubtype(hierarchy, e.request.body, type) ?? about, role, value: e.request.body, source: { file: ip.page.file, line: e.requestLine } });
       const link = readLinks(ip.page.text).find((l) => l.text.toLowerCase() === type.slice(type.lastIndexOf('.') + 1).toLowerCase() && /\.md(#|$)/i.test(l.target));
       if (link && !facts.typeLinks.has(type.toLowerCase())) facts.typeLinks.set(type.toLowerCase(), { page: ip, target: link.target, line: 1 });
     }
     for (const e of matching) {
       const annotated = e.responseAnnotation?.['@odata.type'];
       if (typeof annotated !== 'string') continue;
-      for (const item of exampleItems(e)) facts.examples.push({ type: bare(annotated), role: 'response', value: item, source: { file: ip.page.file, line: e.responseLine ?? e.line } });
+      for (const item of exampleItems(e)) facts.examples.push({ type: namedSubtype(hierarchy, item, bare(annotated)) ?? bare(annotated), role: 'response', value: item, source: { file: ip.page.file, line: e.responseLine ?? e.line } });
     }
   }
 }

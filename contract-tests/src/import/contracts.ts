@@ -74,25 +74,57 @@ function omittedByExamples(model: ImportModel, t: TypeDraft, names: readonly str
   return out;
 }
 
-/** The request contracts of each entity set's type, as schemas/requests holds them for ipSecurityProfile. */
+/** True when `t` derives from `base`, by the final base types (a chain through known types ends at the first). */
+function derivesFrom(model: ImportModel, t: TypeDraft, base: TypeDraft): boolean {
+  for (let b = t.baseType, n = 0; b !== undefined && n < 20; b = model.types.get(b.toLowerCase())?.baseType, n++) if (b.toLowerCase() === base.name.toLowerCase()) return true;
+  return false;
+}
+
+/** Which contracts a type derived from a set's type has: those its own create or update pages (tables, prose, bodies) give. */
+function ownPages(model: ImportModel, t: TypeDraft): { create: boolean; update: boolean } {
+  const contract = model.api.contracts.get(t.name.toLowerCase());
+  const bodies = (role: 'create' | 'update') => model.api.examples.some((e) => e.role === role && e.type?.toLowerCase() === t.name.toLowerCase());
+  return { create: contract?.create !== undefined || contract?.requiredNames !== undefined || bodies('create'), update: contract?.update !== undefined || bodies('update') };
+}
+
+function contractsOf(model: ImportModel, t: TypeDraft, set: EntitySetDraft, which: { create: boolean; update: boolean }, findings: ImportFinding[]): EmittedSchema[] {
+  const out: EmittedSchema[] = [];
+  const contract = model.api.contracts.get(t.name.toLowerCase());
+  const base = { allOf: [{ $ref: t.name }] };
+  const body = set.entityType.toLowerCase() === t.name.toLowerCase() ? '' : ` naming @odata.type ${t.name}`;
+  if (which.create && set.methods.collection.includes('POST')) {
+    const { names, from } = requiredOnCreate(model, t, findings);
+    const listed = contract?.create ? { propertyNames: { enum: ['@odata.type', ...contract.create.rows.map((r) => r.name)] } } : {};
+    out.push(request(t, set, 'create.doc', `The documentation's create contract (validation profile 'doc'): required are ${from}, minus the key and read-only properties${contract?.create ? "; only the table's properties (and @odata.type) are accepted" : ''}. Value rules come from the type's schema.`, `A POST body${body} for /${set.path} under the documentation's contract.`, { ...base, required: names, ...listed }, { kind: 'create', type: t, profile: 'doc' }));
+    const nonNull = t.properties.filter((p) => !p.nullable && !p.collection && !p.readOnly && p.name !== t.key && p.name !== 'id').map((p) => p.name);
+    out.push(request(t, set, 'create.metadata', "The metadata's create contract (validation profile 'metadata'): required are the properties the pages mark not nullable, minus the key and read-only properties.", `A POST body${body} for /${set.path} under the metadata's contract.`, { ...base, required: nonNull }, { kind: 'create', type: t, profile: 'metadata' }));
+  }
+  if (which.update && set.methods.entity.includes('PATCH')) {
+    out.push(request(t, set, 'update', 'A PATCH body: only the properties sent are validated, each against the type\'s schema (OData v4.01 Protocol 11.4.3, Update an Entity).', `A PATCH body${body} for one entity of /${set.path}: any subset of its properties.`, base, { kind: 'update', type: t, profile: 'metadata' }));
+    const listed = contract?.update ? { propertyNames: { enum: ['@odata.type', ...contract.update.rows.map((r) => r.name)] } } : {};
+    out.push(request(t, set, 'update.doc', `A PATCH body under the documentation's contract${contract?.update ? `: only the update page's table (${cite(contract.update.source)}) and @odata.type are accepted` : ': the update page has no property table, so it is the same as the update contract'}.`, `A PATCH body${body} for one entity of /${set.path} under the documentation's contract.`, { allOf: [{ $ref: requestId(t, 'update') }], ...listed }, { kind: 'update', type: t, profile: 'doc' }));
+  }
+  return out;
+}
+
+/**
+ * The request contracts of each entity set's type, as schemas/requests holds them for ipSecurityProfile, and of each
+ * type derived from it that has create or update pages of its own (the server validates a body naming a derived type
+ * against that type's contract).
+ */
 export function emitContracts(model: ImportModel, findings: ImportFinding[]): EmittedSchema[] {
   const out: EmittedSchema[] = [];
+  const setTypes = new Set(model.api.sets.map((s) => s.entityType.toLowerCase()));
+  const done = new Set<string>();
   for (const set of model.api.sets) {
     const t = model.types.get(set.entityType.toLowerCase());
     if (!t) continue;
-    const contract = model.api.contracts.get(t.name.toLowerCase());
-    const base = { allOf: [{ $ref: t.name }] };
-    if (set.methods.collection.includes('POST')) {
-      const { names, from } = requiredOnCreate(model, t, findings);
-      const listed = contract?.create ? { propertyNames: { enum: ['@odata.type', ...contract.create.rows.map((r) => r.name)] } } : {};
-      out.push(request(t, set, 'create.doc', `The documentation's create contract (validation profile 'doc'): required are ${from}, minus the key and read-only properties${contract?.create ? "; only the table's properties (and @odata.type) are accepted" : ''}. Value rules come from the type's schema.`, `A POST body for /${set.path} under the documentation's contract.`, { ...base, required: names, ...listed }, { kind: 'create', type: t, profile: 'doc' }));
-      const nonNull = t.properties.filter((p) => !p.nullable && !p.collection && !p.readOnly && p.name !== t.key && p.name !== 'id').map((p) => p.name);
-      out.push(request(t, set, 'create.metadata', "The metadata's create contract (validation profile 'metadata'): required are the properties the pages mark not nullable, minus the key and read-only properties.", `A POST body for /${set.path} under the metadata's contract.`, { ...base, required: nonNull }, { kind: 'create', type: t, profile: 'metadata' }));
-    }
-    if (set.methods.entity.includes('PATCH')) {
-      out.push(request(t, set, 'update', 'A PATCH body: only the properties sent are validated, each against the type\'s schema (OData v4.01 Protocol 11.4.3, Update an Entity).', `A PATCH body for one entity of /${set.path}: any subset of its properties.`, base, { kind: 'update', type: t, profile: 'metadata' }));
-      const listed = contract?.update ? { propertyNames: { enum: ['@odata.type', ...contract.update.rows.map((r) => r.name)] } } : {};
-      out.push(request(t, set, 'update.doc', `A PATCH body under the documentation's contract${contract?.update ? `: only the update page's table (${cite(contract.update.source)}) and @odata.type are accepted` : ': the update page has no property table, so it is the same as the update contract'}.`, `A PATCH body for one entity of /${set.path} under the documentation's contract.`, { allOf: [{ $ref: requestId(t, 'update') }], ...listed }, { kind: 'update', type: t, profile: 'doc' }));
+    out.push(...contractsOf(model, t, set, { create: true, update: true }, findings));
+    for (const d of model.types.values()) {
+      const lower = d.name.toLowerCase();
+      if (d.kind !== 'entity' || setTypes.has(lower) || done.has(lower) || !derivesFrom(model, d, t)) continue;
+      done.add(lower);
+      out.push(...contractsOf(model, d, set, ownPages(model, d), findings));
     }
   }
   return out;

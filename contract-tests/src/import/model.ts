@@ -1,6 +1,7 @@
 import type { DocLink } from '../doc-page';
 import { readApiPages } from './api';
 import type { ApiFacts } from './api';
+import type { TypeHierarchy } from './derived-types';
 import { isPrimitive, literalType, localName, qualify } from './edm';
 import type { LiteralType } from './edm';
 import { enumDraft, mergeMembers, readEnumTables } from './enums';
@@ -175,7 +176,7 @@ export class ModelBuilder {
   build(): ImportModel {
     const given = [...this.pages.pages];
     for (const ip of given) this.visit(ip);
-    const api = readApiPages(given.filter((p) => p.kind === 'api'), this.findings);
+    const api = readApiPages(given.filter((p) => p.kind === 'api'), this.findings, this.hierarchy());
     for (const e of api.examples) if (e.type) this.collectEvidence(e.type, e.value);
     for (const name of [...api.sets.map((s) => s.entityType), ...api.operations.flatMap((o) => (o.returns ? [o.returns.type] : []))]) {
       const link = api.typeLinks.get(name.toLowerCase());
@@ -191,6 +192,23 @@ export class ModelBuilder {
       this.types.delete(lower);
     }
     return { types: this.types, api, known: this.known, evidence: this.evidence };
+  }
+
+  /** The structured types the pages define so far and the base types their resource pages name (base types are final only later). */
+  private hierarchy(): TypeHierarchy {
+    const drafts = new Map(this.queue.map((rd) => [rd.draft, rd] as const));
+    const typeOf = (name: string) => {
+      const found = this.lookup(name);
+      return found && !found.isEnum ? found.type : undefined;
+    };
+    return {
+      find: typeOf,
+      baseOf: (name) => {
+        const t = this.types.get(typeOf(name)?.toLowerCase() ?? '');
+        const hinted = t ? (t.baseType ?? drafts.get(t)?.rows.find((r) => r.inheritedFrom)?.inheritedFrom) : undefined;
+        return hinted ? typeOf(hinted) : undefined;
+      },
+    };
   }
 
   /** The loaded page of a file name (for operations' parameter tables). */

@@ -41,9 +41,25 @@ function inlineBase(schema: Schema, byId: ReadonlyMap<string, Schema>, depth = 0
 }
 
 /**
+ * Every other `$ref` to a type that has derived types becomes `x-polymorphic`: a value is checked against the schema its
+ * `@odata.type` names, when that derives from the referenced type (server/src/graph/inheritance.ts does the same).
+ */
+function polymorphicRefs(value: unknown, polymorphic: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => polymorphicRefs(v, polymorphic));
+  if (!isObject(value)) return value;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '$ref' && typeof v === 'string' && polymorphic.has(v.toLowerCase())) out['x-polymorphic'] = v;
+    else out[k] = k === 'examples' ? v : polymorphicRefs(v, polymorphic);
+  }
+  return out;
+}
+
+/**
  * Compiles schemas the way server/src/graph/validate.ts does: ajv 2020-12 in strict mode (strictRequired off), ajv-formats,
- * the x- keywords declared, `x-odataType` checking a value's `@odata.type`, base types inlined. It mirrors the server's
- * setup because `createGraphValidator` and `buildGraphModel` are not exported through server/src/index.ts.
+ * the x- keywords declared, `x-odataType` checking a value's `@odata.type`, base types inlined, references to types with
+ * derived types polymorphic. It mirrors the server's setup because `createGraphValidator` and `buildGraphModel` are not
+ * exported through server/src/index.ts.
  */
 export function createSchemaChecker(schemas: readonly CheckedSchema[], keywords: readonly string[] = [...SERVER_KEYWORDS, ...IMPORTED_KEYWORDS]): SchemaChecker {
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, verbose: true, allowUnionTypes: true });
@@ -56,6 +72,22 @@ export function createSchemaChecker(schemas: readonly CheckedSchema[], keywords:
     for (let t: string | undefined = named.replace(/^#/, '').toLowerCase(), n = 0; t && n < 20; t = bases.get(t), n++) if (t === expected.toLowerCase()) return true;
     return false;
   };
+  const idOf = new Map(schemas.filter((s) => typeof s.schema['x-odataType'] === 'string').map((s) => [String(s.schema['x-odataType']).toLowerCase(), s.id]));
+  const polymorphic = new Set<string>();
+  for (const base of bases.values()) for (let t = base, n = 0; t && n < 20; t = bases.get(t), n++) polymorphic.add(idOf.get(t)?.toLowerCase() ?? t);
+  ajv.addKeyword({
+    keyword: 'x-polymorphic',
+    schemaType: 'string',
+    errors: true,
+    validate: function validateByODataType(declared: string, data: unknown, _schema: unknown, cxt?: { instancePath: string }): boolean {
+      const named = isObject(data) && typeof data['@odata.type'] === 'string' ? data['@odata.type'].replace(/^#/, '') : undefined;
+      const chosen = named && idOf.has(named.toLowerCase()) && derivesFrom(named, String(byId.get(declared)?.['x-odataType'] ?? declared)) ? idOf.get(named.toLowerCase()) : declared;
+      const validate = chosen ? ajv.getSchema(chosen) : undefined;
+      if (!validate || validate(data)) return true;
+      (validateByODataType as { errors?: Partial<ErrorObject>[] }).errors = (validate.errors ?? []).map((e) => ({ ...e, instancePath: (cxt?.instancePath ?? '') + e.instancePath }));
+      return false;
+    },
+  });
   ajv.addKeyword({
     keyword: 'x-odataType',
     schemaType: 'string',
@@ -71,7 +103,7 @@ export function createSchemaChecker(schemas: readonly CheckedSchema[], keywords:
   const errors: SchemaChecker['errors'] = [];
   for (const s of schemas) {
     try {
-      ajv.addSchema(inlineBase(s.schema, byId), s.id);
+      ajv.addSchema(polymorphicRefs(inlineBase(s.schema, byId), polymorphic) as Schema, s.id);
     } catch (err) {
       errors.push({ id: s.id, message: (err as Error).message });
     }
