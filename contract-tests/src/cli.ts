@@ -2,8 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createApp, loadGraphDefinition, packageRoot } from '../../server/src/index';
+import { parseCommandArgs } from './cli-args';
+import type { OptionSpecs } from './cli-args';
 import { matchContextFor } from './context';
 import { deleteCreated } from './created-entities';
 import type { DocPage } from './doc-page';
@@ -23,9 +24,9 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>) {
+function parse<T extends OptionSpecs>(command: string, argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return parseCommandArgs(command, argv, options);
   } catch (err) {
     usage((err as Error).message);
   }
@@ -62,7 +63,7 @@ cannot be reached (refused, unresolvable, no answer within 15 s): the report mar
 
 /** `mockgraph contract`. */
 async function contract(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const { values, positionals } = parse('contract', argv, {
     docs: { type: 'string', multiple: true },
     'base-url': { type: 'string' },
     token: { type: 'string' },
@@ -126,7 +127,7 @@ async function contract(argv: string[]): Promise<number> {
 
 /** `mockgraph lint-docs FILES…`. */
 function lintDocs(argv: string[]): number {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean' } });
+  const { values, positionals } = parse('lint-docs', argv, { json: { type: 'boolean' }, help: { type: 'boolean' } });
   if (values.help || positionals.length === 0) {
     process.stdout.write('mockgraph lint-docs [--json] FILES…\n\nReports problems of Graph documentation pages: file, line, severity, rule and message.\nExit status: 1 when any finding is an error, else 0.\n');
     return positionals.length === 0 && !values.help ? 2 : 0;

@@ -24,4 +24,5 @@ export type { KeyPair } from './tls/certificates';
 export { compareInstants, toInstant } from './odata/query/instant';
 export type { Instant } from './odata/query/instant';
 export { packageRoot } from './package-root';
+export { nearMiss } from './cli/flags';
 export { findOperation } from './odata/resource-path';

@@ -25,6 +25,9 @@ describe('mockgraph CLI', () => {
     [['serve', '--port', 'x'], "mockgraph: --port must be an integer from 0 to 65535, got 'x'"],
     [['serve', '--validation', 'strict'], 'mockgraph: --validation must be one of doc, metadata'],
     [['frobnicate'], "mockgraph: unknown command 'frobnicate'"],
+    [['contract', '--repotrer', 'junit'], "mockgraph: unknown option '--repotrer' (mockgraph contract --help lists its options); did you mean --reporter?"],
+    [['lint-docs', '--jsno', 'x.md'], "mockgraph: unknown option '--jsno' (mockgraph lint-docs --help lists its options); did you mean --json?"],
+    [['import-docs', '--out'], 'mockgraph: --out needs a value (mockgraph import-docs --help lists its options)'],
   ])('%j exits 2 with a one-line reason', (args, message) => {
     const r = runCli(args);
     expect(r.status).toBe(2);

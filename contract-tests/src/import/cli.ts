@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../cli-args';
 import { loadGraphDefinition, packageRoot } from '../../../server/src/index';
 import { expandDocArguments } from '../files';
 import { formatImportFindings, importDocs, referencedSchemas, writeImport } from './import';
@@ -38,7 +38,7 @@ function builtInSchemas(): KnownSchema[] {
 export async function runImportCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, report: { type: 'string' }, help: { type: 'boolean' } } });
+    parsed = parseCommandArgs('import-docs', argv, { out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, report: { type: 'string' }, help: { type: 'boolean' } });
   } catch (err) {
     return fail((err as Error).message);
   }
