@@ -2,7 +2,7 @@ import type { Entity } from '../../store/store';
 import type { OrderKey } from './ast';
 import { EvaluationClock, evaluationControl } from './evaluate';
 import { EvaluationScheduler } from './scheduler';
-import { firstInOrder } from './sort';
+import { sortPositionsInSlices } from './position-sort';
 
 /**
  * A store state's entities sorted by an `$orderby` that is asked again and again (a list view's sort), so that
@@ -49,8 +49,8 @@ function build(source: readonly Entity[], orderby: readonly OrderKey[], ordering
   };
   setImmediate(() => {
     try {
-      Promise.resolve(firstInOrder(source, orderby, source.length, clock)).then((sorted) => {
-        ordering.sorted = Object.freeze(sorted);
+      Promise.resolve(sortPositionsInSlices(source, orderby, clock)).then((positions) => {
+        ordering.sorted = Object.freeze(Array.from(positions, (p) => source[p]!));
         done();
       }, failed);
     } catch {
