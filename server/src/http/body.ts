@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { GraphError } from '../graph/errors';
 import { HEADER } from './headers';
 import { checkJsonBytes } from '../json-guard';
+import { readJsonBody, readsLeanly } from './json-body-reader';
 import { noteRequestBody } from './request-log';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
@@ -47,21 +48,29 @@ export function requireJsonBody(): RequestHandler {
   };
 }
 
+/** What the parser does with a body's bytes before decoding them: notes them for the log, refuses an empty or unsafe one. */
+function verifyBody(res: Response, buf: Buffer): void {
+  noteRequestBody(res, buf);
+  if (buf.length === 0) throw new GraphError('BadRequest', 'The request body is empty: expected a JSON object.');
+  checkJsonBytes(buf);
+}
+
 /**
  * Parses the JSON bodies of POST, PATCH and PUT (whatever their JSON media-type parameters) up to the limit, after
- * checkJsonBytes. Other methods never reach the parser: it would only find that they carry nothing to parse.
+ * checkJsonBytes. Other methods never reach the parser: it would only find that they carry nothing to parse. A plain
+ * body of a declared length is read by readJsonBody (the same result and errors, without body-parser's streams).
  */
 export function parseJsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({
     limit: limitBytes,
     strict: false,
     type: (req) => METHODS_WITH_BODY.has(req.method ?? '') && !bodyless(req as Request),
-    verify: (_req, res, buf) => {
-      // body-parser hands verify the Express response it was given.
-      noteRequestBody(res as Response, buf);
-      if (buf.length === 0) throw new GraphError('BadRequest', 'The request body is empty: expected a JSON object.');
-      checkJsonBytes(buf);
-    },
+    // body-parser hands verify the Express response it was given.
+    verify: (_req, res, buf) => verifyBody(res as Response, buf),
   });
-  return (req, res, next) => (METHODS_WITH_BODY.has(req.method) ? parse(req, res, next) : next());
+  return (req, res, next) => {
+    if (!METHODS_WITH_BODY.has(req.method)) return next();
+    if (bodyless(req) || !readsLeanly(req, limitBytes)) return parse(req, res, next);
+    readJsonBody(req, res, next, limitBytes, verifyBody);
+  };
 }

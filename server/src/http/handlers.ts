@@ -2,7 +2,7 @@ import { runOperation } from '../graph/bound-operations';
 import { createEntity, deleteEntity, readEntity, updateEntity } from '../graph/entity-operations';
 import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
-import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, nextLinkUrl, operationContextUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
+import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, newEntityPayload, nextLinkUrl, operationContextUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
 import { projectEntity } from '../odata/query/apply';
 import type { SelectItem } from '../odata/query/ast';
 import type { MaybePromise } from '../odata/query/evaluate';
@@ -58,6 +58,13 @@ function entityResponse(input: HandlerInput, entity: Entity, status: number, hea
   return { status, headers, json: entityPayload(projectEntity(entity, select), entityTypeOf(input), deps.graph.model, { metadata, context, url }) };
 }
 
+/** The 201 of a create: the new entity (at its canonical `url`) as GET would answer it. */
+function createdResponse(input: HandlerInput, entity: Entity, url: string): GraphResponse {
+  const { root, target, metadata, deps } = input;
+  const json = newEntityPayload(entity, entityTypeOf(input), deps.graph.model, { metadata, context: entityContextUrl(root, target.set), url });
+  return { status: 201, headers: { [HEADER.location]: url }, json };
+}
+
 function parseQuery(input: HandlerInput, target: QueryTarget) {
   return parseCollectionQuery(input.options, target, entityTypeOf(input), input.deps.graph.model, castOf(input));
 }
@@ -96,7 +103,7 @@ export const createHandler: Handler = async (input) => {
   if (input.prefer.return === 'minimal') {
     return { status: 204, headers: { [HEADER.location]: location, [HEADER.odataEntityId]: location, [HEADER.preferenceApplied]: 'return=minimal' } };
   }
-  return entityResponse(input, entity, 201, { [HEADER.location]: location });
+  return createdResponse(input, entity, location);
 };
 
 /** GET of the collection: the query options applied, one page in the collection envelope. */

@@ -94,6 +94,14 @@ export function entityPayload(entity: Entity, declared: StructuredTypeModel, mod
   return payload;
 }
 
+/**
+ * entityPayload of an entity stored just now (the answer to a create): made without looking in the payload cache or
+ * filling it, since a new entity is seldom asked for again; its text is made once, when the response is written.
+ */
+export function newEntityPayload(entity: Entity, declared: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
+  return buildEntityPayload(entity, declared, model, format);
+}
+
 function buildEntityPayload(entity: Entity, declared: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
   const type = recordedTypeOf(entity, declared, model);
   if (format.metadata === 'none') return annotateInto(NO_HEAD, entity, type, model, false);

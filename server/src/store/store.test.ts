@@ -1,4 +1,4 @@
-import { entityBytes, storedBytes } from './store';
+import { entityBytes, storedBytes, storedSize } from './store';
 
 describe('the stored size of an entity', () => {
   test('entityBytes counts what storedBytes counts on its JSON text: UTF-8 bytes plus a charge per object and array', () => {
@@ -14,5 +14,15 @@ describe('the stored size of an entity', () => {
     const e = { id: 'd', note: 'x' };
     expect(entityBytes(e)).toBe(entityBytes({ ...e }));
     expect(entityBytes(e)).toBe(storedBytes(JSON.stringify(e)));
+  });
+
+  test('storedSize measured twice in a row, or for another entity of the same text, is storedBytes of the text', () => {
+    const e = { id: 'e', list: [{ a: 1 }], note: 'ü' };
+    const json = JSON.stringify(e);
+    expect(storedSize(e, json)).toBe(storedBytes(json));
+    expect(storedSize(e, json)).toBe(storedBytes(json));
+    const other = { id: 'f', list: [], more: {} };
+    expect(storedSize(other, JSON.stringify(other))).toBe(storedBytes(JSON.stringify(other)));
+    expect(storedSize(e, json)).toBe(storedBytes(json));
   });
 });

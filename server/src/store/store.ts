@@ -182,8 +182,17 @@ export function rememberEntityBytes(entity: Entity, bytes: number): void {
  * handful of values) rather than on its text (every character): the same figure.
  */
 export function storedSize(entity: Entity, json: string): number {
-  return Buffer.byteLength(json, 'utf8') + CONTAINER_OVERHEAD_BYTES * containersIn(entity);
+  // A create measures the entity for its quota check, then the store measures it again as it keeps it.
+  if (entity === lastSized.entity && json === lastSized.json) return lastSized.size;
+  const size = Buffer.byteLength(json, 'utf8') + CONTAINER_OVERHEAD_BYTES * containersIn(entity);
+  lastSized.entity = entity;
+  lastSized.json = json;
+  lastSized.size = size;
+  return size;
 }
+
+/** The last entity storedSize measured (an entity is never changed in place, so its size stays right). */
+const lastSized: { entity: Entity | undefined; json: string | undefined; size: number } = { entity: undefined, json: undefined, size: 0 };
 
 /** The objects and arrays in a JSON value, itself included. */
 function containersIn(value: unknown): number {
