@@ -3,10 +3,10 @@ import type { EntitySetModel, OperationModel, StructuredTypeModel } from '../gra
 import type { GraphDefinition } from '../graph/registry';
 import type { ValidationProfile } from '../graph/validate';
 import { requestSchemaId } from '../graph/validate';
-import { HEADER } from '../http/headers';
 import { isJsonObject } from '../json';
 import type { JsonObject } from '../json';
 import type { ServiceRoot } from '../odata/annotations';
+import { HEADER } from '../odata/header-names';
 import type { PayloadExamples, SetExamples } from './openapi-examples';
 import { operationResultExample } from './openapi-examples';
 import { COMPONENT_SCHEMAS } from './openapi-schema';
