@@ -34,6 +34,20 @@ describe('sortPositionsInSlices', () => {
     30_000,
   );
 
+  test('long string keys are sorted in runs of fewer positions: the same order, with the clock read as often as their cost asks', async () => {
+    const long = Object.freeze(PROFILES.slice(0, 3000).map((e, i) => ({ ...e, address: `${'a'.repeat(14_000)}${i % 2 ? String(i * 7919 % 3000) : String(1e9 - i)}` })));
+    const keys = parseOrderBy('address,countHits desc', PROFILE, MODEL);
+    let reads = 0;
+    const control = evaluationControl({ scheduler: new EvaluationScheduler(), sliceMs: 15, budgetMs: 60_000 });
+    const counted = new EvaluationClock({ ...control, now: () => (reads++, performance.now()) });
+    const positions = await sortPositionsInSlices(long, keys, counted);
+    expect(Array.from(positions, (p) => long[p]!.id)).toEqual(sortEntities(long, keys).map((e) => e.id));
+    // Each position costs 110 plain comparisons: runs of RUN (8,192) units hold 74 of them, so 3,000 positions make
+    // 41 runs, each followed by a look at the clock, and the six merge passes look every 4,096 units (37 positions):
+    // about 520 reads, where metering every position as 1 would sort them in one run and read the clock twice.
+    expect(reads).toBeGreaterThan(400);
+  }, 30_000);
+
   test('a sort longer than its slice yields to the event loop, and stops with the 400 when its budget is spent', async () => {
     const keys = parseOrderBy('lastSeenDateTime desc,address', PROFILE, MODEL);
     const out = sortPositionsInSlices(PROFILES, keys, clock(0));

@@ -6,12 +6,17 @@ import { andThen, runInSlices } from './evaluate';
 import type { Value } from './values';
 import { comparableValue, order, pathGetter } from './values';
 
-/** Positions sorted in one go (one uninterruptible Array.prototype.sort); longer arrays are sorted in runs, then merged. */
+/**
+ * Work, in plain comparisons' worth per position, sorted in one go (one uninterruptible Array.prototype.sort):
+ * RUN positions of plain keys, fewer of long strings; longer arrays are sorted in runs, then merged.
+ */
 const RUN = 8192;
-/** Positions merged between two looks at the clock. */
-const CHECK_MASK = 4095;
+/** Work merged between two looks at the clock, in the same units. */
+const CHECK_UNITS = 4096;
+/** Characters of string keys that cost about as much to compare as one plain comparison (as sort.ts meters them). */
+const CHARS_PER_COMPARISON = 128;
 
-/** The comparable values of a key for every position of `entities`: its column when it has one, else read once here. */
+/** The comparable values of a key by position in `entities`: its column when it has one, else read once here. */
 function keyValues(entities: readonly Entity[], key: OrderKey): (index: number) => Value {
   const fromColumn = columnReader(entities, key);
   if (fromColumn) return fromColumn;
@@ -20,9 +25,22 @@ function keyValues(entities: readonly Entity[], key: OrderKey): (index: number) 
   return (index) => values[index] ?? null;
 }
 
+/** What comparing each position costs, in plain comparisons: 1, more when its string keys are long; undefined when all cost 1. */
+function comparisonCosts(n: number, readers: ReadonlyArray<(index: number) => Value>): Uint32Array | undefined {
+  let costs: Uint32Array | undefined;
+  for (let i = 0; i < n; i++) {
+    let chars = 0;
+    for (const read of readers) {
+      const v = read(i);
+      if (typeof v === 'string') chars += v.length;
+    }
+    if (chars >= CHARS_PER_COMPARISON) (costs ??= new Uint32Array(n).fill(1))[i] = 1 + ((chars / CHARS_PER_COMPARISON) | 0);
+  }
+  return costs;
+}
+
 /** Compares two positions by the keys (nulls first ascending, last descending), ties by position. @see OData URL Conventions §5.1.1.4 */
-function positionComparator(entities: readonly Entity[], orderby: readonly OrderKey[]): (a: number, b: number) => number {
-  const readers = orderby.map((key) => keyValues(entities, key));
+function positionComparator(readers: ReadonlyArray<(index: number) => Value>, orderby: readonly OrderKey[]): (a: number, b: number) => number {
   const descending = orderby.map((key) => key.descending);
   return (a, b) => {
     for (let k = 0; k < readers.length; k++) {
@@ -38,43 +56,57 @@ function positionComparator(entities: readonly Entity[], orderby: readonly Order
 
 /**
  * The positions of `entities` in `orderby` order, ties in their order, sorted cooperatively in the clock's slices:
- * runs of RUN positions, then merges of neighbouring runs, pausing wherever a slice is due. It holds two arrays of
+ * runs of RUN plain comparisons' worth, then merges of neighbouring runs, pausing wherever a slice is due (long
+ * strings count for what comparing them costs, as in sort.ts). It holds two arrays of
  * positions and the keys' columns, never an object per entity (the order of sortEntities, at a fraction of its memory).
  */
 export function sortPositionsInSlices(entities: readonly Entity[], orderby: readonly OrderKey[], clock: EvaluationClock): MaybePromise<Int32Array> {
   const n = entities.length;
-  const cmp = positionComparator(entities, orderby);
+  const readers = orderby.map((key) => keyValues(entities, key));
+  const cmp = positionComparator(readers, orderby);
+  const costs = comparisonCosts(n, readers);
+  const cost = costs ? (p: number) => costs[p]! : () => 1;
   let src = new Int32Array(n);
   let dst = new Int32Array(n);
   for (let i = 0; i < n; i++) src[i] = i;
-  let width = RUN;
+  // Runs of RUN units of work each; then merges of neighbouring runs, pass by pass, until one run is left.
+  let bounds = [0];
   let sorted = 0;
-  // The merge in progress: the pair of runs from `lo`, cursors i (left), j (right) and k (output).
-  let lo = 0;
+  // The merge in progress: the pair of runs from bounds[pair], cursors i (left), j (right) and k (output).
+  let pair = 0;
   let [i, j, k] = [0, 0, 0];
   let merging = false;
+  let units = 0;
   const step = (): boolean => {
     while (sorted < n) {
-      const end = Math.min(sorted + RUN, n);
+      let end = sorted + 1;
+      for (let work = cost(sorted); end < n && work + cost(end) <= RUN; end++) work += cost(end);
       src.subarray(sorted, end).sort(cmp);
       sorted = end;
+      bounds.push(end);
       if (clock.due()) return false;
     }
-    while (width < n) {
-      while (lo < n) {
-        const mid = Math.min(lo + width, n);
-        const hi = Math.min(lo + 2 * width, n);
+    while (bounds.length > 2) {
+      while (pair + 1 < bounds.length) {
+        const lo = bounds[pair]!;
+        const mid = bounds[pair + 1]!;
+        const hi = bounds[pair + 2] ?? mid;
         if (!merging) [i, j, k, merging] = [lo, mid, lo, true];
         while (k < hi) {
-          dst[k++] = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
-          if ((k & CHECK_MASK) === 0 && clock.due()) return false;
+          const p = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
+          dst[k++] = p;
+          if ((units += cost(p)) >= CHECK_UNITS) {
+            units = 0;
+            if (clock.due()) return false;
+          }
         }
         merging = false;
-        lo = hi;
+        pair += 2;
       }
       [src, dst] = [dst, src];
-      width *= 2;
-      lo = 0;
+      bounds = bounds.filter((_, x) => x % 2 === 0);
+      if (bounds[bounds.length - 1] !== n) bounds.push(n);
+      pair = 0;
     }
     return true;
   };
