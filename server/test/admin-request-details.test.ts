@@ -38,7 +38,11 @@ describe('GET /_mockgraph/requests/{id}: one logged request with its headers and
     expect(Buffer.byteLength(posted.request.body.text)).toBeLessThanOrEqual(MAX_LOGGED_BODY_BYTES);
     const list = await request(app).get(COLLECTION).set(AUTH);
     expect(list.text.length).toBeGreaterThan(MAX_LOGGED_BODY_BYTES);
-    const listed = (await request(app).get(`/_mockgraph/requests/${await newestId(app)}`)).body;
+    const listId = await newestId(app);
+    // What was sent, even once the entities it showed have changed.
+    await request(app).patch(`${COLLECTION}/p-0`).set(AUTH).send({ countHits: 424242 }).expect(204);
+    await request(app).delete(`${COLLECTION}/p-1`).set(AUTH).expect(204);
+    const listed = (await request(app).get(`/_mockgraph/requests/${listId}`)).body;
     expect(listed.response.body).toMatchObject({ bytes: Buffer.byteLength(list.text), truncated: true });
     expect(Buffer.byteLength(listed.response.body.text)).toBeLessThanOrEqual(MAX_LOGGED_BODY_BYTES);
     expect(list.text.startsWith(listed.response.body.text)).toBe(true);

@@ -29,7 +29,8 @@ export type RequestLogRecord = RequestLogEntry & { request: LoggedMessage | null
  * longer than a head: a text is kept as it is, encoded only if read), its size, whether it was read.
  */
 interface KeptBody {
-  head: Buffer | string;
+  /** The head, or how to write the whole body again (a payload that does not change: see noteResponseBody). */
+  head: Buffer | string | (() => Buffer);
   bytes: number;
   unread?: boolean;
 }
@@ -55,9 +56,9 @@ function messageBytes(m: KeptMessage): number {
   return m.headerBytes + (m.body === undefined ? 0 : headBytes(m.body));
 }
 
-/** The UTF-8 bytes of a body's head (a text head is the whole body). */
+/** The UTF-8 bytes of a body's head (a text head is the whole body, and so is what a body written again holds). */
 function headBytes(body: KeptBody): number {
-  return typeof body.head === 'string' ? body.bytes : body.head.length;
+  return typeof body.head === 'string' || typeof body.head === 'function' ? body.bytes : body.head.length;
 }
 
 /** The message as `/requests/{id}` answers it: headers and body redacted and bounded. */
@@ -68,7 +69,8 @@ function logged(m: KeptMessage): LoggedMessage {
 
 /** A whole JSON body is redacted by key on its parsed form; a cut or non-JSON one by pattern on its text. */
 function bodyForLog(body: KeptBody): LoggedBody {
-  const head = typeof body.head === 'string' ? Buffer.from(body.head, 'utf8') : body.head;
+  const kept = typeof body.head === 'function' ? keptHead(body.head()) : body.head;
+  const head = typeof kept === 'string' ? Buffer.from(kept, 'utf8') : kept;
   if (head.length === body.bytes && body.bytes > 0) {
     try {
       return jsonBodyForLog(JSON.parse(head.toString('utf8')) as unknown, body.bytes);
@@ -220,9 +222,13 @@ export function noteRequestBody(res: Response, raw: Buffer): void {
   notes(res).requestBody = { head: keptHead(raw), bytes: raw.length };
 }
 
-/** The text a response was written with (JSON or plain), noted by `send` for the log: its head only is kept. */
-export function noteResponseBody(res: Response, text: string, bytes: number): void {
-  notes(res).responseBody = { head: keptHead(text), bytes };
+/**
+ * The text a response was written with (JSON or plain), noted by `send` for the log: its head only is kept. A body
+ * that `rewrite` writes again byte for byte (a payload that never changes) is kept as that function: a large page
+ * then costs no copy per request, and counts as its whole size against the log's bound on what it holds.
+ */
+export function noteResponseBody(res: Response, text: string | Buffer, bytes: number, rewrite?: () => Buffer): void {
+  notes(res).responseBody = { head: rewrite && text.length > MAX_LOGGED_BODY_BYTES + 4 ? rewrite : keptHead(text), bytes };
 }
 
 /** The request body as kept: its head as read, else (refused before reading) its size only. */

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { payloadText } from '../odata/payload-text';
+import { payloadBytes, payloadText } from '../odata/payload-text';
 import { GRAPH_JSON_CONTENT_TYPE, HEADER } from './headers';
 import { noteResponseBody } from './request-log';
 
@@ -19,9 +19,11 @@ export function send(res: Response, out: GraphResponse): void {
   res.statusCode = out.status;
   for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
   if (out.json !== undefined) {
-    const body = payloadText(out.json);
-    const bytes = Buffer.byteLength(body);
-    noteResponseBody(res, body, bytes);
+    const json = out.json;
+    const written = payloadBytes(json);
+    const body = written ?? payloadText(json);
+    const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    noteResponseBody(res, body, bytes, written && (() => payloadBytes(json)!));
     res.setHeader(HEADER.contentType, GRAPH_JSON_CONTENT_TYPE);
     res.setHeader(HEADER.contentLength, bytes);
     res.end(body);

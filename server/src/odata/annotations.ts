@@ -5,7 +5,7 @@ import { compileFunction, literalKey, memberRead } from '../literal-code';
 import type { MetadataLevel } from './format';
 import type { Entity } from '../store/store';
 import { cachedPayload, cachePayload } from './payload-cache';
-import { arrayText, knowText } from './payload-text';
+import { knowParts, knowText } from './payload-text';
 
 /** Where the service is reached from, as the client sees it (so links it gets back work). */
 export interface ServiceRoot {
@@ -135,7 +135,7 @@ export function collectionPayload(context: string, metadata: MetadataLevel, valu
     head += `"@odata.nextLink":${JSON.stringify(extras.nextLink)},`;
   }
   payload.value = value;
-  knowText(payload, () => `${head}"value":${arrayText(value)}}`);
+  knowParts(payload, `${head}"value":`, value, '}');
   return payload;
 }
 

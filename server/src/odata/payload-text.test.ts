@@ -2,7 +2,7 @@ import { toStoredEntity } from '../graph/entity-shape';
 import { loadGraphDefinition } from '../graph/registry';
 import { generateProfiles } from '../seed/generate';
 import { collectionPayload, entityPayload, referencePayload } from './annotations';
-import { payloadText } from './payload-text';
+import { payloadBytes, payloadText } from './payload-text';
 
 const { model } = loadGraphDefinition();
 const profile = model.resolveType('microsoft.graph.ipSecurityProfile')!;
@@ -27,6 +27,16 @@ describe('payload texts', () => {
     const refs = collectionPayload('ctx', 'none', [referencePayload('a'), referencePayload('b', 'c')]);
     expect(payloadText(refs)).toBe(JSON.stringify(refs));
     expect(payloadText(collectionPayload('ctx', 'minimal', []))).toBe('{"@odata.context":"ctx","value":[]}');
+  });
+
+  test("a collection payload's bytes are its text's UTF-8 bytes (non-ASCII included); other payloads have none", () => {
+    const named = entities.map((e, i) => toStoredEntity({ ...e, address: `ü€😀 ${i}` }, e.id, profile, model));
+    const value = named.map((e) => entityPayload(e, profile, model, { metadata: 'minimal', url: `u/${e.id}` }));
+    for (const payload of [collectionPayload('ctx', 'minimal', value, { count: 5, nextLink: 'n' }), collectionPayload('ctx', 'none', []), collectionPayload('ctx', 'minimal', [referencePayload('é')])]) {
+      expect(payloadBytes(payload)).toEqual(Buffer.from(JSON.stringify(payload), 'utf8'));
+    }
+    expect(payloadBytes(value[0])).toBeUndefined();
+    expect(payloadBytes({ value: [] })).toBeUndefined();
   });
 
   test('the known text is invisible to JSON, keys, spread and equality', () => {
