@@ -8,9 +8,9 @@ import { comparableValue, order, pathGetter } from './values';
 
 /**
  * Work, in plain comparisons' worth per position, sorted in one go (one uninterruptible Array.prototype.sort):
- * RUN positions of plain keys, fewer of long strings; longer arrays are sorted in runs, then merged.
+ * SORT_RUN positions of plain keys, fewer of long strings; longer arrays are sorted in runs, then merged.
  */
-const RUN = 8192;
+export const SORT_RUN = 16384;
 /** Work merged between two looks at the clock, in the same units. */
 const CHECK_UNITS = 4096;
 /** Characters of string keys that cost about as much to compare as one plain comparison (as sort.ts meters them). */
@@ -56,7 +56,7 @@ function positionComparator(readers: ReadonlyArray<(index: number) => Value>, or
 
 /**
  * The positions of `entities` in `orderby` order, ties in their order, sorted cooperatively in the clock's slices:
- * runs of RUN plain comparisons' worth, then merges of neighbouring runs, pausing wherever a slice is due (long
+ * runs of SORT_RUN plain comparisons' worth, then merges of neighbouring runs, pausing wherever a slice is due (long
  * strings count for what comparing them costs, as in sort.ts). It holds two arrays of
  * positions and the keys' columns, never an object per entity (the order of sortEntities, at a fraction of its memory).
  */
@@ -69,7 +69,7 @@ export function sortPositionsInSlices(entities: readonly Entity[], orderby: read
   let src = new Int32Array(n);
   let dst = new Int32Array(n);
   for (let i = 0; i < n; i++) src[i] = i;
-  // Runs of RUN units of work each; then merges of neighbouring runs, pass by pass, until one run is left.
+  // Runs of SORT_RUN units of work each; then merges of neighbouring runs, pass by pass, until one run is left.
   let bounds = [0];
   let sorted = 0;
   // The merge in progress: the pair of runs from bounds[pair], cursors i (left), j (right) and k (output).
@@ -80,7 +80,7 @@ export function sortPositionsInSlices(entities: readonly Entity[], orderby: read
   const step = (): boolean => {
     while (sorted < n) {
       let end = sorted + 1;
-      for (let work = cost(sorted); end < n && work + cost(end) <= RUN; end++) work += cost(end);
+      for (let work = cost(sorted); end < n && work + cost(end) <= SORT_RUN; end++) work += cost(end);
       src.subarray(sorted, end).sort(cmp);
       sorted = end;
       bounds.push(end);

@@ -2,7 +2,9 @@ import type { Entity } from '../../store/store';
 import type { OrderKey } from './ast';
 import type { EvaluationClock, MaybePromise } from './evaluate';
 import { columnReader } from './columns';
+import { sortPositionsInSlices } from './position-sort';
 import { andThen, runInSlices } from './evaluate';
+export { SORT_RUN } from './position-sort';
 import type { Value } from './values';
 import { comparableValue, order, pathGetter } from './values';
 
@@ -110,11 +112,7 @@ export function firstSorted(entities: readonly Entity[], orderby: readonly Order
   return best.result();
 }
 
-/** Entities sorted in one go by the cooperative sort (fewer when their keys are long); longer lists are sorted in runs, then merged. */
-export const SORT_RUN = 16384;
-/** Decorated entities between two looks at the clock. */
-const CHECK_MASK = 1023;
-/** Work, in plain comparisons, between two looks at the clock while merging or keeping the best rows. */
+/** Work, in plain comparisons, between two looks at the clock while keeping the best rows. */
 const CHECK_UNITS = 1024;
 
 /** firstSorted in the request's slices: the clock is read every CHECK_UNITS comparisons' worth of work. */
@@ -136,83 +134,9 @@ function firstSortedInSlices(entities: readonly Entity[], orderby: readonly Orde
   return andThen(runInSlices(clock, step), () => best.result());
 }
 
-/**
- * Where the run that starts at `start` ends: SORT_RUN entities, fewer when their keys are long, so that one
- * run (one uninterruptible Array.prototype.sort) costs no more than SORT_RUN entities of plain keys do.
- */
-function runEnd(costs: Uint32Array, start: number): number {
-  let end = start + 1;
-  let cost = costs[start]!;
-  while (end < costs.length && cost + costs[end]! <= SORT_RUN) cost += costs[end++]!;
-  return end;
-}
-
-/**
- * Sorts cooperatively, in the request's slices: decorates the entities with their keys and what comparing
- * them costs, sorts runs of SORT_RUN plain comparisons' worth, then merges neighbouring runs pass by pass,
- * pausing wherever a slice is due. Same order as sortEntities.
- */
+/** Sorts cooperatively, in the request's slices: by position (see position-sort.ts), then the entities in that order. */
 function sortInSlices(entities: readonly Entity[], orderby: readonly OrderKey[], clock: EvaluationClock): MaybePromise<Entity[]> {
-  const n = entities.length;
-  const cmp = comparator(orderby);
-  const readers = keyReaders(entities, orderby);
-  let src = new Array<Decorated>(n);
-  let dst = new Array<Decorated>(n);
-  // What comparing each entity costs, kept only when a string key is long enough to cost more than 1.
-  const stringKeys = orderby.some((key) => key.type.edm === 'Edm.String' && !key.type.members);
-  const costs = new Uint32Array(stringKeys ? n : 0);
-  let long = false;
-  let decorated = 0;
-  let runsSorted = 0;
-  /** Where the sorted runs start, then n: each merge pass joins neighbours, halving the runs. */
-  let bounds = [0];
-  // The merge's position: the pair of runs from bounds[pair], cursors i (left), j (right) and k (output).
-  let pair = 0;
-  let [mid, hi, i, j, k] = [0, 0, 0, 0, 0];
-  let merging = false;
-  let units = 0;
-  const step = (): boolean => {
-    while (decorated < n) {
-      const entity = entities[decorated]!;
-      const keys = readers.map((read) => read(entity, decorated));
-      src[decorated] = { entity, index: decorated, keys };
-      if (stringKeys && (costs[decorated] = comparisonCost(keys)) > 1) long = true;
-      if ((++decorated & CHECK_MASK) === 0 && clock.due()) return false;
-    }
-    while (runsSorted < n) {
-      const end = long ? runEnd(costs, runsSorted) : Math.min(runsSorted + SORT_RUN, n);
-      const run = src.slice(runsSorted, end).sort(cmp);
-      for (let r = 0; r < run.length; r++) src[runsSorted + r] = run[r]!;
-      runsSorted = end;
-      bounds.push(end);
-      if (clock.due()) return false;
-    }
-    while (bounds.length > 2) {
-      while (pair + 1 < bounds.length) {
-        if (!merging) {
-          [mid, hi] = [bounds[pair + 1]!, bounds[pair + 2] ?? bounds[pair + 1]!];
-          [i, j, k] = [bounds[pair]!, mid, bounds[pair]!];
-          merging = true;
-        }
-        while (k < hi) {
-          const d = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
-          dst[k++] = d;
-          if (long ? (units += costs[d.index]!) >= CHECK_UNITS : (k & CHECK_MASK) === 0) {
-            units = 0;
-            if (clock.due()) return false;
-          }
-        }
-        merging = false;
-        pair += 2;
-      }
-      [src, dst] = [dst, src];
-      bounds = bounds.filter((_, x) => x % 2 === 0);
-      if (bounds[bounds.length - 1] !== n) bounds.push(n);
-      pair = 0;
-    }
-    return true;
-  };
-  return andThen(runInSlices(clock, step), () => src.map((d) => d.entity));
+  return andThen(sortPositionsInSlices(entities, orderby, clock), (positions) => Array.from(positions, (p) => entities[p]!));
 }
 
 /**
