@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { Entity } from '../store/store';
 import { CONTAINER_OVERHEAD_BYTES } from '../store/store';
 import type { PreparedSeed } from './seed';
@@ -40,7 +40,8 @@ export function* writeSeedCacheFile(file: string, key: string, seed: PreparedSee
   };
   process.once('exit', removeTemp);
   try {
-    fd = openSync(temp, 'w');
+    // Created here and by nobody else (a file or link already at that name makes this write give up), readable by its owner.
+    fd = openSync(temp, 'wx', 0o600);
     const hash = createHash('sha256');
     let written = 0;
     const put = (text: string) => {
@@ -77,17 +78,21 @@ export function* writeSeedCacheFile(file: string, key: string, seed: PreparedSee
 }
 
 /**
- * The cached seed in `file`, when it is a whole, undamaged file of this format for `key`; else undefined (never an
- * error): a missing, foreign, truncated or altered file is only a cache miss.
+ * The cached seed in `file`, when it is a whole, undamaged regular file of this format for `key`, of at most `maxBytes`;
+ * else undefined (never an error): a missing, foreign, truncated, altered or oversized file is only a cache miss.
  */
-export function readSeedCacheFile(file: string, key: string): CachedSeed | undefined {
+export function readSeedCacheFile(file: string, key: string, maxBytes = Number.MAX_SAFE_INTEGER): CachedSeed | undefined {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Not through a link, and without waiting on a FIFO or a device put in its place: those are misses too.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
     return undefined;
   }
   try {
+    const stat = fstatSync(fd);
+    // A regular file within the cap: no line can then grow the reader's buffer past the file itself.
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
     return readLines(new LineReader(fd), key);
   } catch {
     return undefined;

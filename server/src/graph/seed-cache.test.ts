@@ -1,11 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateProfiles } from '../seed/generate';
 import { loadGraphDefinition } from './registry';
 import { SeedError } from './seed';
 import type { PreparedSeed } from './seed';
-import { cachedSeed, prune, seedCacheKey } from './seed-cache';
+import { cachedSeed, privateFolder, prune, seedCacheKey } from './seed-cache';
 import type { SeedCacheOptions } from './seed-cache';
 import { prepareSeedFile } from './seed-stream';
 
@@ -105,5 +106,43 @@ describe('prune', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([`seed-y.cache.${process.pid}.tmp`]);
     prune(dir, 2, statSync(join(dir, names[2]!)).size);
     expect(cacheFiles(dir)).toEqual([names[2]]);
+  });
+});
+
+describe('what the seed cache trusts', () => {
+  test('a folder of its own that nobody else may write to, or none yet; not one others may write to, nor a link', () => {
+    const { dir } = fixture();
+    expect(privateFolder(dir)).toBe(true);
+    mkdirSync(dir, { mode: 0o700 });
+    expect(privateFolder(dir)).toBe(true);
+    for (const mode of [0o770, 0o777, 0o702]) {
+      chmodSync(dir, mode);
+      expect(privateFolder(dir)).toBe(false);
+    }
+    chmodSync(dir, 0o700);
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    expect(privateFolder(link)).toBe(false);
+  });
+
+  test('a cache in a folder others may write to is neither read nor written: the seed is prepared each time', async () => {
+    const { file, dir } = fixture();
+    mkdirSync(dir, { mode: 0o777 });
+    chmodSync(dir, 0o777);
+    expect((await load(file, { dir })).prepared).toBe(1);
+    expect((await load(file, { dir })).prepared).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('a FIFO, a device or a link where the cache file should be is a miss, at once (nothing waits on it)', async () => {
+    const { file, dir } = fixture();
+    await load(file, { dir });
+    const [cacheFile] = readdirSync(dir);
+    for (const plant of [(f: string) => execFileSync('mkfifo', [f]), (f: string) => symlinkSync('/dev/zero', f), (f: string) => symlinkSync(file, f)]) {
+      execFileSync('rm', ['-f', join(dir, cacheFile!)]);
+      plant(join(dir, cacheFile!));
+      const again = await load(file, { dir });
+      expect([again.hit, again.prepared]).toEqual([false, 1]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root';
 import type { Entity } from '../store/store';
@@ -55,9 +55,9 @@ export function cachedSeed(path: string, graph: GraphDefinition, profile: Valida
   const before = statOf(path);
   // A file that cannot be read is prepare()'s to report, in its own words.
   const key = before !== undefined && before.isFile() && before.size >= minSeedBytes ? keyOrUndefined(path, graph, profile) : undefined;
-  if (key === undefined) return { seed: prepare(), hit: false, save: undefined };
+  if (key === undefined || !privateFolder(dir)) return { seed: prepare(), hit: false, save: undefined };
   const file = join(dir, `${PREFIX}${key.slice(0, 32)}${SUFFIX}`);
-  const cached = readSeedCacheFile(file, key);
+  const cached = readSeedCacheFile(file, key, maxBytes);
   if (cached !== undefined) {
     rememberSizes(cached.seed, cached.sizes);
     touch(file);
@@ -68,6 +68,22 @@ export function cachedSeed(path: string, graph: GraphDefinition, profile: Valida
   const after = statOf(path);
   if (after === undefined || after.size !== before!.size || after.mtimeMs !== before!.mtimeMs) return { seed, hit: false, save: undefined };
   return { seed, hit: false, save: () => save(file, key, seed, dir, maxFiles, maxBytes) };
+}
+
+/**
+ * Whether a cache folder can be trusted with what skips validation: missing (it is then made private), or a folder
+ * (not a link) of this process's user that nobody else may write to. A folder another local user made first (a shared
+ * /tmp path in MOCKGRAPH_SEED_CACHE) could hold seeds forged with a recomputed trailer: then there is no cache.
+ */
+export function privateFolder(dir: string): boolean {
+  let stat: Stats;
+  try {
+    stat = lstatSync(dir);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  if (!stat.isDirectory() || (stat.mode & 0o022) !== 0) return false;
+  return typeof process.getuid !== 'function' || stat.uid === process.getuid();
 }
 
 function statOf(path: string): Stats | undefined {
@@ -169,10 +185,11 @@ function touch(file: string): void {
 /** Writes the cache file a chunk at a time, letting requests in between, then keeps the folder within its bounds. */
 async function save(file: string, key: string, seed: PreparedSeed, dir: string, maxFiles: number, maxBytes: number): Promise<void> {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
     return;
   }
+  if (!privateFolder(dir)) return;
   const writing = writeSeedCacheFile(file, key, seed, maxBytes);
   for (let step = writing.next(); !step.done; step = writing.next()) await new Promise((resolve) => setImmediate(resolve));
   prune(dir, maxFiles, maxBytes);

@@ -55,6 +55,12 @@ function verifyBody(res: Response, buf: Buffer): void {
   checkJsonBytes(buf);
 }
 
+/** Whether an uncompressed body's Content-Length is over the limit (a compressed one is measured as it inflates). */
+function declaresMoreThan(req: Request, limitBytes: number): boolean {
+  const length = req.headers['content-length'];
+  return length !== undefined && req.headers['content-encoding'] === undefined && /^\d+$/.test(length) && Number(length) > limitBytes;
+}
+
 /**
  * Parses the JSON bodies of POST, PATCH and PUT (whatever their JSON media-type parameters) up to the limit, after
  * checkJsonBytes. Other methods never reach the parser: it would only find that they carry nothing to parse. A plain
@@ -70,6 +76,12 @@ export function parseJsonBody(limitBytes: number): RequestHandler {
   });
   return (req, res, next) => {
     if (!METHODS_WITH_BODY.has(req.method)) return next();
+    if (declaresMoreThan(req, limitBytes)) {
+      // Answered at once, and the connection closed after it: reading off a body the client may never finish
+      // sending would hold the answer until the request timeout. @see RFC 9110 §15.5.14 (413 Content Too Large)
+      res.setHeader(HEADER.connection, 'close');
+      return next(new GraphError('RequestEntityTooLarge', 'The request body is larger than the limit this service accepts.'));
+    }
     if (bodyless(req) || !readsLeanly(req, limitBytes)) return parse(req, res, next);
     readJsonBody(req, res, next, limitBytes, verifyBody);
   };

@@ -21,13 +21,18 @@ export const ASKS_BEFORE_ORDERING = 2;
 /** The most a background sort may take before it is given up (it yields every slice meanwhile). */
 const BUILD_BUDGET_MS = 30_000;
 
-interface Ordering {
-  asked: number;
-  /** The entities in `$orderby` order, ties in store order; undefined until made. */
-  sorted: readonly Entity[] | undefined;
+/** What one store state holds: how often each ordering not made yet was asked for, and the orderings made. */
+interface StateOrderings {
+  /** Asks by ordering name (at most MAX_TRACKED_ASKS names); -Infinity once its sort failed. */
+  asks: Map<string, number>;
+  /** The entities in each made ordering's order, ties in store order (at most MAX_ORDERINGS_PER_STATE, least recently used first). */
+  made: Map<string, readonly Entity[]>;
 }
 
-const orderings = new WeakMap<readonly Entity[], Map<string, Ordering>>();
+/** Orderings asked for but not made that one store state keeps count of (a client asking for many at once only fills this). */
+const MAX_TRACKED_ASKS = 64;
+
+const orderings = new WeakMap<readonly Entity[], StateOrderings>();
 /** Background sorts take turns of their own, never a turn a request waits for. */
 const BUILDER = new EvaluationScheduler({ maxActive: 1, maxQueued: 0 });
 let building = false;
@@ -36,7 +41,7 @@ function orderingName(orderby: readonly OrderKey[]): string {
   return orderby.map((k) => `${k.segments.join('/')}\u0000${k.type.edm}\u0000${k.descending ? 'desc' : 'asc'}`).join('\u0001');
 }
 
-function build(source: readonly Entity[], orderby: readonly OrderKey[], ordering: Ordering): void {
+function build(source: readonly Entity[], orderby: readonly OrderKey[], name: string, state: StateOrderings): void {
   building = true;
   const clock = new EvaluationClock(evaluationControl({ budgetMs: BUILD_BUDGET_MS, deadlineMs: 2 * BUILD_BUDGET_MS, scheduler: BUILDER }));
   const done = () => {
@@ -44,13 +49,16 @@ function build(source: readonly Entity[], orderby: readonly OrderKey[], ordering
   };
   // A sort that failed (its budget spent) is not tried again for this store state.
   const failed = () => {
-    ordering.asked = Number.NEGATIVE_INFINITY;
+    state.asks.set(name, Number.NEGATIVE_INFINITY);
     done();
   };
   setImmediate(() => {
     try {
       Promise.resolve(sortPositionsInSlices(source, orderby, clock)).then((positions) => {
-        ordering.sorted = Object.freeze(Array.from(positions, (p) => source[p]!));
+        // Room is made by dropping the ordering least recently used.
+        if (state.made.size >= MAX_ORDERINGS_PER_STATE) state.made.delete(state.made.keys().next().value!);
+        state.made.set(name, Object.freeze(Array.from(positions, (p) => source[p]!)));
+        state.asks.delete(name);
         done();
       }, failed);
     } catch {
@@ -61,20 +69,25 @@ function build(source: readonly Entity[], orderby: readonly OrderKey[], ordering
 
 /**
  * The entities of `source` in `orderby` order when that ordering has been made; else undefined, after noting
- * the ask (the one that makes it asked often enough starts its sort in the background).
+ * the ask (the one that makes it asked often enough starts its sort in the background). The orderings kept are the
+ * ones used most recently: sorts other clients asked for leave room for the one a list view asks for again and again.
  */
 export function orderedEntities(source: readonly Entity[], orderby: readonly OrderKey[]): readonly Entity[] | undefined {
   if (orderby.length === 0 || source.length < ORDERED_INDEX_MIN_ENTITIES || !Object.isFrozen(source)) return undefined;
-  let byName = orderings.get(source);
-  if (!byName) orderings.set(source, (byName = new Map()));
+  let state = orderings.get(source);
+  if (!state) orderings.set(source, (state = { asks: new Map(), made: new Map() }));
   const name = orderingName(orderby);
-  let ordering = byName.get(name);
-  if (!ordering) {
-    if (byName.size >= MAX_ORDERINGS_PER_STATE) return undefined;
-    byName.set(name, (ordering = { asked: 0, sorted: undefined }));
+  const made = state.made.get(name);
+  if (made) {
+    state.made.delete(name);
+    state.made.set(name, made);
+    return made;
   }
-  if (ordering.sorted) return ordering.sorted;
-  if (++ordering.asked >= ASKS_BEFORE_ORDERING && !building) build(source, orderby, ordering);
+  const before = state.asks.get(name);
+  if (before === undefined && state.asks.size >= MAX_TRACKED_ASKS) return undefined;
+  const asked = (before ?? 0) + 1;
+  state.asks.set(name, asked);
+  if (asked >= ASKS_BEFORE_ORDERING && !building) build(source, orderby, name, state);
   return undefined;
 }
 
