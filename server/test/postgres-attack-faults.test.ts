@@ -244,35 +244,30 @@ describePostgres('attacks on the PostgreSQL store: concurrent writers, faults an
       return [...seen, served.stdout(), served.stderr()].join('\n');
     }
 
-    test('the password of a postgres://user:password@… URL is in no start line, log line, health or error', async () => {
+    /** What a server started on a fresh database, with the password put into its URL by `place`, shows of itself. */
+    async function visibleWithPassword(place: (u: URL) => void): Promise<string> {
       const db = await pg.createDatabase();
       const u = new URL(db.url);
-      u.password = PASSWORD;
+      place(u);
       const served = await serve(['--data', u.toString()]);
       try {
-        const seen = await visibleOf(served);
-        expect(seen).toMatch(/postgres:\/\/postgres:\*\*\*@/);
-        expect(new RegExp(`.{0,100}${PASSWORD}`).exec(seen)?.[0]).toBeUndefined();
+        return await visibleOf(served);
       } finally {
         served.child.kill('SIGTERM');
         await served.exited;
         await db.drop();
       }
+    }
+
+    test('the password of a postgres://user:password@… URL is in no start line, log line, health or error', async () => {
+      const seen = await visibleWithPassword((u) => (u.password = PASSWORD));
+      expect(seen).toMatch(/postgres:\/\/postgres:\*\*\*@/);
+      expect(new RegExp(`.{0,100}${PASSWORD}`).exec(seen)?.[0]).toBeUndefined();
     });
 
     test('the password of a postgres://user@…/db?password=… URL (which the driver reads) is in no start line, health or error either', async () => {
-      const db = await pg.createDatabase();
-      const u = new URL(db.url);
-      u.searchParams.set('password', PASSWORD);
-      const served = await serve(['--data', u.toString()]);
-      try {
-        // Only the text around the password, should it be there.
-        expect(new RegExp(`.{0,100}${PASSWORD}`).exec(await visibleOf(served))?.[0]).toBeUndefined();
-      } finally {
-        served.child.kill('SIGTERM');
-        await served.exited;
-        await db.drop();
-      }
+      // Only the text around the password, should it be there.
+      expect(new RegExp(`.{0,100}${PASSWORD}`).exec(await visibleWithPassword((u) => u.searchParams.set('password', PASSWORD)))?.[0]).toBeUndefined();
     });
 
     test('a wrong password, an unreachable host and an unparseable URL: exit 2 with one line that never holds the password', async () => {

@@ -6,7 +6,8 @@ import { generateProfiles } from '../seed/generate';
 import { loadGraphDefinition } from './registry';
 import { SeedError } from './seed';
 import type { PreparedSeed } from './seed';
-import { cachedSeed, privateFolder, prune, seedCacheKey } from './seed-cache';
+import { pruneFolder } from './cache-folder';
+import { cachedSeed, seedCacheKey } from './seed-cache';
 import type { SeedCacheOptions } from './seed-cache';
 import { prepareSeedFile } from './seed-stream';
 
@@ -87,7 +88,7 @@ describe('cachedSeed', () => {
   });
 });
 
-describe('prune', () => {
+describe('pruning the seed cache (cache-folder.ts)', () => {
   test('keeps the most recently used files within the count and byte bounds; drops temporary files of gone writers', async () => {
     const seeds = [1, 2, 3].map((random) => fixture(5, random));
     const dir = seeds[0]!.dir;
@@ -101,30 +102,15 @@ describe('prune', () => {
     }
     writeFileSync(join(dir, 'seed-x.cache.999999999.tmp'), 'half');
     writeFileSync(join(dir, `seed-y.cache.${process.pid}.tmp`), 'in progress');
-    prune(dir, 2, 1e12);
+    pruneFolder(dir, { prefix: 'seed-', suffix: '.cache', maxFiles: 2, maxBytes: 1e12 });
     expect(cacheFiles(dir).sort()).toEqual(names.slice(1).sort());
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([`seed-y.cache.${process.pid}.tmp`]);
-    prune(dir, 2, statSync(join(dir, names[2]!)).size);
+    pruneFolder(dir, { prefix: 'seed-', suffix: '.cache', maxFiles: 2, maxBytes: statSync(join(dir, names[2]!)).size });
     expect(cacheFiles(dir)).toEqual([names[2]]);
   });
 });
 
 describe('what the seed cache trusts', () => {
-  test('a folder of its own that nobody else may write to, or none yet; not one others may write to, nor a link', () => {
-    const { dir } = fixture();
-    expect(privateFolder(dir)).toBe(true);
-    mkdirSync(dir, { mode: 0o700 });
-    expect(privateFolder(dir)).toBe(true);
-    for (const mode of [0o770, 0o777, 0o702]) {
-      chmodSync(dir, mode);
-      expect(privateFolder(dir)).toBe(false);
-    }
-    chmodSync(dir, 0o700);
-    const link = `${dir}-link`;
-    symlinkSync(dir, link);
-    expect(privateFolder(link)).toBe(false);
-  });
-
   test('a cache in a folder others may write to is neither read nor written: the seed is prepared each time', async () => {
     const { file, dir } = fixture();
     mkdirSync(dir, { mode: 0o777 });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root';
 import type { Entity } from '../store/store';
 import { rememberEntityBytes } from '../store/store';
 import type { GraphDefinition } from './registry';
 import type { PreparedSeed } from './seed';
+import { makePrivateFolder, privateFolder, pruneFolder } from './cache-folder';
 import { readSeedCacheFile, writeSeedCacheFile } from './seed-cache-file';
 import type { ValidationProfile } from './validate';
 import { hashSchemas } from './validator-cache';
@@ -34,8 +35,6 @@ export interface SeedCacheOptions {
 const DEFAULTS = { maxFiles: 4, maxBytes: 512 * 1024 * 1024, minSeedBytes: 128 * 1024 } as const;
 const PREFIX = 'seed-';
 const SUFFIX = '.cache';
-/** A temporary file this old belongs to a start-up that was stopped half-way through writing it, whatever its process id. */
-const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** A prepared seed and, when it was not cached yet, the write that caches it (to run once the server listens). */
 export interface SeedFromCache {
@@ -68,22 +67,6 @@ export function cachedSeed(path: string, graph: GraphDefinition, profile: Valida
   const after = statOf(path);
   if (after === undefined || after.size !== before!.size || after.mtimeMs !== before!.mtimeMs) return { seed, hit: false, save: undefined };
   return { seed, hit: false, save: () => save(file, key, seed, dir, maxFiles, maxBytes) };
-}
-
-/**
- * Whether a cache folder can be trusted with what skips validation: missing (it is then made private), or a folder
- * (not a link) of this process's user that nobody else may write to. A folder another local user made first (a shared
- * /tmp path in MOCKGRAPH_SEED_CACHE) could hold seeds forged with a recomputed trailer: then there is no cache.
- */
-export function privateFolder(dir: string): boolean {
-  let stat: Stats;
-  try {
-    stat = lstatSync(dir);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-  if (!stat.isDirectory() || (stat.mode & 0o022) !== 0) return false;
-  return typeof process.getuid !== 'function' || stat.uid === process.getuid();
 }
 
 function statOf(path: string): Stats | undefined {
@@ -184,51 +167,8 @@ function touch(file: string): void {
 
 /** Writes the cache file a chunk at a time, letting requests in between, then keeps the folder within its bounds. */
 async function save(file: string, key: string, seed: PreparedSeed, dir: string, maxFiles: number, maxBytes: number): Promise<void> {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch {
-    return;
-  }
-  if (!privateFolder(dir)) return;
+  if (!makePrivateFolder(dir)) return;
   const writing = writeSeedCacheFile(file, key, seed, maxBytes);
   for (let step = writing.next(); !step.done; step = writing.next()) await new Promise((resolve) => setImmediate(resolve));
-  prune(dir, maxFiles, maxBytes);
-}
-
-/** Keeps the most recently used cached seeds, at most `maxFiles` of them and `maxBytes` together; drops stale temporary files. */
-export function prune(dir: string, maxFiles: number, maxBytes: number): void {
-  try {
-    const files = readdirSync(dir)
-      .filter((f) => f.startsWith(PREFIX))
-      .map((f) => ({ f, stat: statSync(join(dir, f)) }))
-      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
-    let kept = 0;
-    let bytes = 0;
-    for (const { f, stat } of files) {
-      if (!f.endsWith(SUFFIX)) {
-        if (isStaleTemp(f, stat.mtimeMs)) unlinkSync(join(dir, f));
-        continue;
-      }
-      if (kept < maxFiles && bytes + stat.size <= maxBytes) {
-        kept++;
-        bytes += stat.size;
-      } else unlinkSync(join(dir, f));
-    }
-  } catch {
-    // Another process pruned the same folder, or it is read-only.
-  }
-}
-
-/** A temporary file (`….cache.PID.tmp`) whose writer is gone (killed before it could remove it), or that is an hour old. */
-function isStaleTemp(name: string, mtimeMs: number): boolean {
-  if (Date.now() - mtimeMs > STALE_TEMP_MS) return true;
-  const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    // EPERM: the process exists but is another user's.
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  pruneFolder(dir, { prefix: PREFIX, suffix: SUFFIX, maxFiles, maxBytes });
 }

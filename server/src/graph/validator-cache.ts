@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { packageRoot } from '../package-root';
+import { makePrivateFolder, privateFolder, pruneFolder } from './cache-folder';
 import type { SchemaFile } from './schema-files';
 
 /**
@@ -18,6 +19,8 @@ import type { SchemaFile } from './schema-files';
 export const VALIDATOR_CACHE_DIR = join(packageRoot(), 'node_modules', '.cache', 'mockgraph');
 /** How many cached sets of validators are kept (tests and `--schemas` folders make others); the oldest go first. */
 const MAX_CACHED_SETS = 16;
+/** Cached validators are `validators-<key>.js`. */
+const [PREFIX, SUFFIX] = ['validators-', '.js'];
 /** The module id the cached code requires the keywords' functions by. */
 export const KEYWORDS_MODULE = 'mockgraph:validation-keywords';
 
@@ -70,24 +73,16 @@ function evaluate(code: string, keywords: (lookup: (id: string) => ValidateFunct
   return new Map(Object.entries(module.exports));
 }
 
-/** Keeps the newest MAX_CACHED_SETS files of the folder. */
-function prune(dir: string): void {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  for (const { f } of files.slice(MAX_CACHED_SETS)) unlinkSync(join(dir, f));
-}
-
 /**
  * The compiled validator of every schema, by $id: from the cache when it holds these schemas, else compiled (strictly)
  * and then cached. A cache that cannot be read or written (a read-only install) only costs the compile.
  */
 export function cachedValidators(schemas: readonly SchemaFile[], source: ValidatorSource, dir: string = VALIDATOR_CACHE_DIR): Map<string, ValidateFunction> {
-  const file = join(dir, `validators-${keyOf(schemas, source)}.js`);
+  const file = join(dir, `${PREFIX}${keyOf(schemas, source)}${SUFFIX}`);
   let code: string | undefined;
   try {
-    code = readFileSync(file, 'utf8');
+    // Code is run from it: only from a folder that is this user's alone (see cache-folder.ts).
+    if (privateFolder(dir)) code = readFileSync(file, 'utf8');
   } catch {
     // Not cached yet.
   }
@@ -100,11 +95,11 @@ export function cachedValidators(schemas: readonly SchemaFile[], source: Validat
   }
   const compiled = source.compile(schemas);
   try {
-    mkdirSync(dir, { recursive: true });
+    if (!makePrivateFolder(dir)) return compiled.validators;
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, compiled.code());
+    writeFileSync(temp, compiled.code(), { flag: 'wx', mode: 0o600 });
     renameSync(temp, file);
-    prune(dir);
+    pruneFolder(dir, { prefix: PREFIX, suffix: SUFFIX, maxFiles: MAX_CACHED_SETS });
   } catch {
     // Not writable: the next start-up compiles again.
   }

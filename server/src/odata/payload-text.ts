@@ -27,13 +27,6 @@ export function payloadText(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The JSON text of an array of payloads: `[` + each item's text + `]`. */
-export function arrayText(items: readonly unknown[]): string {
-  let out = '[';
-  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + payloadText(items[i]);
-  return out + ']';
-}
-
 const PARTS = Symbol('mockgraph.payloadParts');
 
 /** A collection payload's text as its parts: `head`, then the items' texts separated by commas, then `tail`. */
@@ -43,10 +36,22 @@ interface Parts {
   tail: string;
 }
 
+/** The texts a payload of parts is written as, in order: head, `[`, each item's text with commas between, `]`, tail. */
+function partTexts(parts: Parts): string[] {
+  const texts = [parts.head, '['];
+  for (let i = 0; i < parts.items.length; i++) {
+    if (i > 0) texts.push(',');
+    texts.push(payloadText(parts.items[i]));
+  }
+  texts.push(']', parts.tail);
+  return texts;
+}
+
 /** Records the JSON text of a collection payload as its parts (see payloadBytes); payloadText assembles them when asked. */
 export function knowParts(payload: object, head: string, items: readonly unknown[], tail: string): void {
-  Object.defineProperty(payload, PARTS, { value: { head, items, tail } satisfies Parts });
-  knowText(payload, () => `${head}${arrayText(items)}${tail}`);
+  const parts: Parts = { head, items, tail };
+  Object.defineProperty(payload, PARTS, { value: parts });
+  knowText(payload, () => partTexts(parts).join(''));
 }
 
 /**
@@ -57,12 +62,7 @@ export function knowParts(payload: object, head: string, items: readonly unknown
 export function payloadBytes(value: unknown): Buffer | undefined {
   const parts = typeof value === 'object' && value !== null ? (value as { [PARTS]?: Parts })[PARTS] : undefined;
   if (parts === undefined) return undefined;
-  const texts = [parts.head, '['];
-  for (let i = 0; i < parts.items.length; i++) {
-    if (i > 0) texts.push(',');
-    texts.push(payloadText(parts.items[i]));
-  }
-  texts.push(']', parts.tail);
+  const texts = partTexts(parts);
   let total = 0;
   for (const t of texts) total += Buffer.byteLength(t, 'utf8');
   const out = Buffer.allocUnsafe(total);
