@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateProfiles } from '../seed/generate';
@@ -74,6 +74,14 @@ describe('seed cache files', () => {
     expect(readSeedCacheFile(file, KEY)).toBeUndefined();
     writeFileSync(file, whole);
     expect(readSeedCacheFile(file, KEY)).toBeDefined();
+  });
+
+  test('a file over the size cap of the reader is a miss; one at the cap is read', () => {
+    const file = join(dir(), 'seed.cache');
+    expect(write(file, prepared)).toBe(true);
+    const size = statSync(file).size;
+    expect(readSeedCacheFile(file, KEY, size)).toBeDefined();
+    expect(readSeedCacheFile(file, KEY, size - 1)).toBeUndefined();
   });
 
   test('a file that would pass the size cap, or a folder that cannot be written, leaves nothing behind', () => {

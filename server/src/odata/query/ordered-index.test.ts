@@ -5,7 +5,7 @@ import type { Entity } from '../../store/store';
 import { QueryCursors } from './cursors';
 import type { QueryContext, QueryPage } from './execute';
 import { runCollectionQuery } from './execute';
-import { ASKS_BEFORE_ORDERING, MAX_ORDERINGS_PER_STATE, ORDERED_INDEX_MIN_ENTITIES, orderedEntities, orderingsSettled } from './ordered-index';
+import { ASKS_BEFORE_ORDERING, MAX_ORDERINGS_PER_STATE, MAX_TRACKED_ASKS, ORDERED_INDEX_MIN_ENTITIES, orderedEntities, orderingsSettled } from './ordered-index';
 import { parseCollectionQuery, parseOrderBy } from './parse';
 import type { QueryOptionName } from './parse';
 import { sortEntities } from './sort';
@@ -75,6 +75,19 @@ describe('orderings of a store state', () => {
     expect(kept()).toEqual([true, false, true, true, true]);
     // The next store state (after a write) starts again.
     expect(orderedEntities(Object.freeze([...PROFILES]), many[0]!)).toBeUndefined();
+  });
+
+  test(`a state counts the asks of at most ${MAX_TRACKED_ASKS} orderings: one asked for after them is never made`, async () => {
+    const state = Object.freeze([...PROFILES]);
+    // Distinct orderings, each asked once: the first MAX_TRACKED_ASKS are counted.
+    const fields = ['countHits', 'countHosts', 'riskScore', 'address', 'lastSeenDateTime', 'firstSeenDateTime', 'azureTenantId', 'azureSubscriptionId'];
+    const distinct = fields.flatMap((a) => fields.filter((b) => b !== a).flatMap((b) => [`${a},${b}`, `${a} desc,${b}`]));
+    expect(distinct.length).toBeGreaterThan(MAX_TRACKED_ASKS);
+    const keys = distinct.map((o) => parseOrderBy(o, PROFILE, MODEL));
+    for (const k of keys) orderedEntities(state, k);
+    for (const k of [keys[MAX_TRACKED_ASKS - 1]!, keys[MAX_TRACKED_ASKS]!]) orderedEntities(state, k);
+    await orderingsSettled();
+    expect([orderedEntities(state, keys[MAX_TRACKED_ASKS - 1]!) !== undefined, orderedEntities(state, keys[MAX_TRACKED_ASKS]!) !== undefined]).toEqual([true, false]);
   });
 
   test('queries answered from an ordering give the pages, counts and links a filter and a sort give', async () => {

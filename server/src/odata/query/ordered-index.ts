@@ -30,7 +30,7 @@ interface StateOrderings {
 }
 
 /** Orderings asked for but not made that one store state keeps count of (a client asking for many at once only fills this). */
-const MAX_TRACKED_ASKS = 64;
+export const MAX_TRACKED_ASKS = 64;
 
 const orderings = new WeakMap<readonly Entity[], StateOrderings>();
 /** Background sorts take turns of their own, never a turn a request waits for. */
