@@ -7,6 +7,8 @@ import { readJsonBody, readsLeanly } from './json-body-reader';
 import { noteRequestBody } from './request-log';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
+/** The request headers read here, as Node keys them (lower case). */
+const [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] = [HEADER.contentLength, HEADER.contentEncoding, HEADER.transferEncoding].map((h) => h.toLowerCase()) as [string, string, string];
 
 /** Marks a request whose route takes no body when none is sent (a bound operation: `POST …/{id}/cancel`). */
 export function allowEmptyBody(res: Response): void {
@@ -16,8 +18,8 @@ export function allowEmptyBody(res: Response): void {
 /** True when the request sends no body at all and its route allows that. */
 function bodyless(req: Request): boolean {
   const allowed = (req.res?.locals as { emptyBodyAllowed?: boolean } | undefined)?.emptyBodyAllowed === true;
-  const length = req.headers['content-length'];
-  return allowed && (length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined));
+  const length = req.headers[CONTENT_LENGTH] as string | undefined;
+  return allowed && (length === '0' || (length === undefined && req.headers[TRANSFER_ENCODING] === undefined));
 }
 
 /**
@@ -34,7 +36,7 @@ export function requireJsonBody(): RequestHandler {
       throw new GraphError('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
     }
     // req.is answers null for a request without a body (no Content-Length, no Transfer-Encoding), whatever its type.
-    const hasBody = req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length']));
+    const hasBody = req.headers[TRANSFER_ENCODING] !== undefined || !Number.isNaN(Number(req.headers[CONTENT_LENGTH] as string | undefined));
     let json = hasBody ? isJson.get(type) : false;
     if (json === undefined) {
       json = Boolean(req.is('application/json'));
@@ -57,8 +59,8 @@ function verifyBody(res: Response, buf: Buffer): void {
 
 /** Whether an uncompressed body's Content-Length is over the limit (a compressed one is measured as it inflates). */
 function declaresMoreThan(req: Request, limitBytes: number): boolean {
-  const length = req.headers['content-length'];
-  return length !== undefined && req.headers['content-encoding'] === undefined && /^\d+$/.test(length) && Number(length) > limitBytes;
+  const length = req.headers[CONTENT_LENGTH] as string | undefined;
+  return length !== undefined && req.headers[CONTENT_ENCODING] === undefined && /^\d+$/.test(length) && Number(length) > limitBytes;
 }
 
 /**
