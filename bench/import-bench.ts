@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importDocs } from '../contract-tests/src/import/import';
@@ -64,6 +64,14 @@ async function startup(args: string[], filled: number): Promise<number> {
 /** Runs the import and start-up measurements; writes bench/results/import.json. */
 export async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'mockgraph-import-bench-'));
+  try {
+    await measureIn(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function measureIn(work: string): Promise<void> {
   const page = enumsPage(100 * 1024);
   const pageFile = join(work, 'enums.md');
   writeFileSync(pageFile, page);

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -175,6 +175,7 @@ export async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } finally {
     cluster('stop', join(dir, 'cluster'));
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -261,7 +261,16 @@ interface SizeFigures {
 
 /** `npm run bench`: mockgraph against two baselines in one run; writes bench/results/ and prints a table. */
 export async function main(): Promise<void> {
+  // The seeds (≈ 110 MB), certificate and response files are the run's own: gone when it ends, however it ends.
   const dir = mkdtempSync(join(tmpdir(), 'mockgraph-bench-'));
+  try {
+    await measureIn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureIn(dir: string): Promise<void> {
   const seeds = { 1000: seedFile(dir, 1000), 10000: seedFile(dir, 10_000), 100000: seedFile(dir, 100_000) };
   const docBody = JSON.stringify((JSON.parse(readFileSync(join(ROOT, 'schemas', 'requests', 'ipSecurityProfile.create.doc.schema.json'), 'utf8')) as { examples: unknown[] }).examples[0]);
   const scenarios = [

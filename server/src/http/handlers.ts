@@ -2,7 +2,7 @@ import { runOperation } from '../graph/bound-operations';
 import { createEntity, deleteEntity, readEntity, updateEntity } from '../graph/entity-operations';
 import type { StructuredTypeModel } from '../graph/model';
 import type { ServiceRoot } from '../odata/annotations';
-import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, newEntityPayload, nextLinkUrl, operationContextUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
+import { collectionContextUrl, collectionPayload, entityContextUrl, entityPayload, entityUrl, itemPayloads, newEntityPayload, nextLinkUrl, operationContextUrl, referenceContextUrl, referencePayload } from '../odata/annotations';
 import { projectEntity } from '../odata/query/apply';
 import type { SelectItem } from '../odata/query/ast';
 import type { MaybePromise } from '../odata/query/evaluate';
@@ -111,7 +111,7 @@ export const listHandler: Handler = (input) => {
   const type = entityTypeOf(input);
   const { deps, root, target, metadata } = input;
   return andThen(runPaged(input, 'collection'), ({ page, headers }) => {
-    const value = page.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
+    const value = itemPayloads(page.entities, type, deps.graph.model, metadata, root, target.set);
     const cast = castOf(input)?.name;
     const nextLink = page.nextToken === undefined ? undefined : nextLinkUrl(root, target.set, page.nextToken, cast === undefined ? '' : `/${cast}`);
     return { status: 200, headers, json: collectionPayload(collectionContextUrl(root, target.set, page.select, cast), metadata, value, { count: page.count, nextLink }) };
@@ -183,6 +183,6 @@ export const operationHandler: Handler<Extract<ResourceTarget, { kind: 'operatio
   if (result.kind === 'none') return { status: 204 };
   if (result.kind === 'documented') return result.body === undefined || result.body === null ? { status: result.status } : { status: result.status, json: result.body };
   const type = entityTypeOf(input);
-  const value = result.entities.map((e) => entityPayload(e, type, deps.graph.model, { metadata, url: entityUrl(root, target.set, e.id) }));
+  const value = itemPayloads(result.entities, type, deps.graph.model, metadata, root, target.set);
   return { status: 200, json: collectionPayload(operationContextUrl(root, { type: type.name, collection: true }), metadata, value) };
 };

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { hasExpressPrototypes, messageClassesOf } from './message-classes';
 
 /** A request to hand to a Node request listener without a network: lower-case header names, the body as bytes. */
 export interface ExchangeRequest {
@@ -30,7 +31,8 @@ class MemorySocket extends Duplex {
   override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.written.push(chunk);
+    // A copy: once written, a body's buffer may carry another response (http/page-buffers.ts).
+    this.written.push(Buffer.from(chunk));
     done();
   }
 }
@@ -72,7 +74,9 @@ function readResponse(raw: Buffer, status: number): ExchangeResult {
 export function exchange(listener: (req: IncomingMessage, res: ServerResponse) => void, request: ExchangeRequest, timeoutMs: number, signal?: AbortSignal): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const socket = new MemorySocket(request.encrypted, request.remoteAddress);
-    const req = new IncomingMessage(socket as unknown as Socket);
+    // An Express app's requests are made with its prototypes in place, as its server makes them (message-classes.ts).
+    const made = hasExpressPrototypes(listener) ? messageClassesOf(listener) : { IncomingMessage, ServerResponse };
+    const req = new made.IncomingMessage(socket as unknown as Socket);
     req.method = request.method;
     req.url = request.url;
     req.httpVersionMajor = 1;
@@ -80,7 +84,7 @@ export function exchange(listener: (req: IncomingMessage, res: ServerResponse) =
     req.httpVersion = '1.1';
     req.headers = request.headers;
     req.rawHeaders = Object.entries(request.headers).flat();
-    const res = new ServerResponse(req);
+    const res = new made.ServerResponse(req);
     res.assignSocket(socket as unknown as Socket);
     // Nothing is on a wire: a write after the end of an abandoned response must not become an unhandled 'error'.
     req.on('error', () => {});

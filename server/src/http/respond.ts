@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { payloadBytes, payloadText } from '../odata/payload-text';
 import { GRAPH_JSON_CONTENT_TYPE, HEADER } from './headers';
+import { bodyBuffer, releaseWhenWritten } from './page-buffers';
 import { noteResponseBody } from './request-log';
 
 /** What a handler answers: status, extra headers and an optional JSON (or plain-text) body. */
@@ -20,12 +21,13 @@ export function send(res: Response, out: GraphResponse): void {
   for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
   if (out.json !== undefined) {
     const json = out.json;
-    const written = payloadBytes(json);
+    const written = payloadBytes(json, bodyBuffer);
     const body = written ?? payloadText(json);
     const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     noteResponseBody(res, body, bytes, written && (() => payloadBytes(json)!));
     res.setHeader(HEADER.contentType, GRAPH_JSON_CONTENT_TYPE);
     res.setHeader(HEADER.contentLength, bytes);
+    if (written !== undefined) releaseWhenWritten(res, written);
     res.end(body);
   } else if (out.text !== undefined) {
     const bytes = Buffer.byteLength(out.text);

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { GraphErrorBody } from '../../../generated/graph';
 import { GRAPH_ERROR_CATALOG } from '../graph/errors';
 import type { KeyPair } from '../tls/certificates';
+import { hasExpressPrototypes, messageClassesOf } from './message-classes';
 
 /** The longest request URL served; longer ones get 414. */
 export const MAX_URL_LENGTH = 8192;
@@ -41,7 +42,9 @@ function rawGraphError(status: number, code: string, message: string): string {
  * Graph error bodies even for requests Node's parser refuses.
  */
 export function createMockServer(app: RequestListener, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS, tls?: KeyPair): Server {
-  const options = { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...timeouts };
+  // An Express app's requests and responses are made with its prototypes in place (see message-classes.ts).
+  const messages = hasExpressPrototypes(app) ? messageClassesOf(app) : {};
+  const options = { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...messages, ...timeouts };
   // A handshake is bounded like the headers are, so a client that opens TLS and stalls cannot hold a connection.
   const server = tls === undefined ? createServer(options, app) : createTlsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: timeouts.headersTimeout }, app);
   // A failed handshake (plain HTTP on the TLS port, an untrusted certificate, a port scan) is the client's problem:

@@ -84,7 +84,9 @@ export interface EntityFormat {
  * The payload and its JSON text are kept for an entity asked for again (see payload-cache.ts): callers must not change it.
  */
 export function entityPayload(entity: Entity, declared: StructuredTypeModel, model: GraphModel, format: EntityFormat): Record<string, unknown> {
-  const { metadata, context, url } = format;
+  const { metadata, context } = format;
+  // Only full metadata writes the URL: at the other levels payloads for any URL are the same (and cached as one).
+  const url = metadata === 'full' ? format.url : undefined;
   const cached = cachedPayload(entity, declared, model, metadata, context, url);
   if (cached !== undefined) return cached;
   const payload = buildEntityPayload(entity, declared, model, format);
@@ -92,6 +94,15 @@ export function entityPayload(entity: Entity, declared: StructuredTypeModel, mod
   knowText(payload, text);
   cachePayload(entity, declared, model, metadata, context, url, payload, text.length);
   return payload;
+}
+
+/**
+ * The payloads of a collection's entities of the set `set`, each as entityPayload writes it; an entity's URL is made
+ * only at full metadata, the one level that writes it (a page of 100 would otherwise make 100 URLs for nothing).
+ */
+export function itemPayloads(entities: readonly Entity[], declared: StructuredTypeModel, model: GraphModel, metadata: MetadataLevel, root: ServiceRoot, set: EntitySetModel): Array<Record<string, unknown>> {
+  const format: EntityFormat = { metadata };
+  return entities.map((e) => entityPayload(e, declared, model, metadata === 'full' ? { metadata, url: entityUrl(root, set, e.id) } : format));
 }
 
 /**

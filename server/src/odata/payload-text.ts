@@ -58,14 +58,15 @@ export function knowParts(payload: object, head: string, items: readonly unknown
  * The UTF-8 bytes of a payload recorded by parts, written straight from its items' known texts; undefined for any
  * other payload. A page of 100 entities is ~100 KB: as one string it would be built, flattened and encoded on the
  * collector's heap for every response (and promoted when a collection catches it in flight); as bytes it is not.
+ * `allocate` gives the buffer (the HTTP layer's pool of body buffers, http/page-buffers.ts).
  */
-export function payloadBytes(value: unknown): Buffer | undefined {
+export function payloadBytes(value: unknown, allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer | undefined {
   const parts = typeof value === 'object' && value !== null ? (value as { [PARTS]?: Parts })[PARTS] : undefined;
   if (parts === undefined) return undefined;
   const texts = partTexts(parts);
   let total = 0;
   for (const t of texts) total += Buffer.byteLength(t, 'utf8');
-  const out = Buffer.allocUnsafe(total);
+  const out = allocate(total);
   let at = 0;
   for (const t of texts) at += out.write(t, at, 'utf8');
   return out;
