@@ -15,6 +15,7 @@ import { graphErrorHandler } from './error-handler';
 import { assignRequestIds, HEADER } from './headers';
 import type { ExchangeRequest, ExchangeResult } from './in-memory-exchange';
 import { exchange } from './in-memory-exchange';
+import { messageClassesOf } from './message-classes';
 import { send } from './respond';
 import { DEFAULT_TIMEOUTS } from './server';
 
@@ -74,7 +75,7 @@ function refusals(deps: AppDeps): (error: GraphError, request: ExchangeRequest) 
       errors.set(req, error);
       answer(req, res);
     };
-    return exchange(listener, { ...request, headers, body: undefined }, BATCH_REQUEST_TIMEOUT_MS);
+    return exchange(listener, { ...request, headers, body: undefined }, BATCH_REQUEST_TIMEOUT_MS, undefined, messageClassesOf(answer));
   };
 }
 
@@ -145,7 +146,7 @@ export function jsonBatch(deps: AppDeps, app: () => Express): RequestHandler {
       } else if (left <= 0) {
         result = await refuse(new GraphError('GatewayTimeout', `Request ${step.id} was not run: the batch used up its ${BATCH_DEADLINE_MS / 1000}-second budget before it.`), inner);
       } else {
-        result = await exchange(dispatch, inner, Math.min(BATCH_REQUEST_TIMEOUT_MS, left), gone);
+        result = await exchange(dispatch, inner, Math.min(BATCH_REQUEST_TIMEOUT_MS, left), gone, messageClassesOf(app()));
         if (result.kind === 'timed-out') result = await refuse(new GraphError('GatewayTimeout', `Request ${step.id} was not answered within ${Math.round(Math.min(BATCH_REQUEST_TIMEOUT_MS, left))} ms and was abandoned.`), inner);
         else if (result.kind === 'broken' && !gone.aborted) result = await refuse(new GraphError('InternalServerError', `The response to request ${step.id} broke off; see mockgraph's log.`), inner);
       }

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import type { MessageClasses } from './message-classes';
 import { hasExpressPrototypes, messageClassesOf } from './message-classes';
 
 /** A request to hand to a Node request listener without a network: lower-case header names, the body as bytes. */
@@ -71,11 +72,12 @@ function readResponse(raw: Buffer, status: number): ExchangeResult {
  * ServerResponse over a socket that only records. Settles when the response ends, breaks off, `signal`
  * aborts, or `timeoutMs` passes; a request left unanswered is destroyed, so its handler sees the client go.
  */
-export function exchange(listener: (req: IncomingMessage, res: ServerResponse) => void, request: ExchangeRequest, timeoutMs: number, signal?: AbortSignal): Promise<ExchangeResult> {
+export function exchange(listener: (req: IncomingMessage, res: ServerResponse) => void, request: ExchangeRequest, timeoutMs: number, signal?: AbortSignal, classes?: MessageClasses): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const socket = new MemorySocket(request.encrypted, request.remoteAddress);
-    // An Express app's requests are made with its prototypes in place, as its server makes them (message-classes.ts).
-    const made = hasExpressPrototypes(listener) ? messageClassesOf(listener) : { IncomingMessage, ServerResponse };
+    // An Express app's requests are made with its prototypes in place, as its server makes them (message-classes.ts);
+    // a listener that hands requests to an app names the app's classes.
+    const made = classes ?? (hasExpressPrototypes(listener) ? messageClassesOf(listener) : { IncomingMessage, ServerResponse });
     const req = new made.IncomingMessage(socket as unknown as Socket);
     req.method = request.method;
     req.url = request.url;

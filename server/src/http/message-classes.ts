@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { IncomingMessage, ServerResponse } from 'node:http';
 
 /** What Express sets as the prototype of every request and response it handles (`app.request`, `app.response`). */
@@ -26,12 +27,21 @@ const made = new WeakMap<object, MessageClasses>();
 export function messageClassesOf(app: ExpressPrototypes): MessageClasses {
   const known = made.get(app);
   if (known) return known;
+  const own = { request: app.request, response: app.response };
   class GraphRequest extends IncomingMessage {}
   Object.setPrototypeOf(GraphRequest.prototype, app.request);
   class GraphResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {}
   Object.setPrototypeOf(GraphResponse.prototype, app.response);
   app.request = GraphRequest.prototype;
   app.response = GraphResponse.prototype;
+  // Mounting the app points its prototypes at the parent's (Express's own 'mount' listener, which runs first): the
+  // app's own ones, which carry `req.app` and `res.app`, are put back between the classes' and the parent's.
+  (app as Partial<Pick<EventEmitter, 'on'>>).on?.('mount', (parent: ExpressPrototypes) => {
+    Object.setPrototypeOf(own.request, parent.request);
+    Object.setPrototypeOf(own.response, parent.response);
+    Object.setPrototypeOf(GraphRequest.prototype, own.request);
+    Object.setPrototypeOf(GraphResponse.prototype, own.response);
+  });
   const classes: MessageClasses = { IncomingMessage: GraphRequest, ServerResponse: GraphResponse };
   made.set(app, classes);
   return classes;
