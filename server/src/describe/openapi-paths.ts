@@ -6,13 +6,13 @@ import { requestSchemaId } from '../graph/validate';
 import { isJsonObject } from '../json';
 import type { JsonObject } from '../json';
 import type { ServiceRoot } from '../odata/annotations';
-import { HEADER } from '../odata/header-names';
+import { HEADER, PLAIN_TEXT_CONTENT_TYPE } from '../odata/header-names';
 import type { PayloadExamples, SetExamples } from './openapi-examples';
 import { operationResultExample } from './openapi-examples';
 import { COMPONENT_SCHEMAS } from './openapi-schema';
 
 /** The media type of `/$count`'s plain-text number, as the service writes it. */
-export const COUNT_MEDIA_TYPE = 'text/plain;charset=utf-8';
+export const COUNT_MEDIA_TYPE = PLAIN_TEXT_CONTENT_TYPE;
 /** The media type of request bodies. */
 export const REQUEST_MEDIA_TYPE = 'application/json';
 

@@ -5,7 +5,7 @@ import { HEADER } from '../odata/header-names';
 import { requestContext } from './context';
 
 // The names live outside http/ so that describe/ (OpenAPI) can state them too.
-export { GRAPH_JSON_CONTENT_TYPE, HEADER } from '../odata/header-names';
+export { GRAPH_JSON_CONTENT_TYPE, HEADER, PLAIN_TEXT_CONTENT_TYPE } from '../odata/header-names';
 
 /** Gives every response a fresh `request-id`, echoes or creates `client-request-id`, and states `OData-Version`. */
 export function assignRequestIds(deps: AppDeps): RequestHandler {

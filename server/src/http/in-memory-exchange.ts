@@ -2,7 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { MessageClasses } from './message-classes';
-import { hasExpressPrototypes, messageClassesOf } from './message-classes';
+import { messageClassesFor } from './message-classes';
 
 /** A request to hand to a Node request listener without a network: lower-case header names, the body as bytes. */
 export interface ExchangeRequest {
@@ -77,7 +77,7 @@ export function exchange(listener: (req: IncomingMessage, res: ServerResponse) =
     const socket = new MemorySocket(request.encrypted, request.remoteAddress);
     // An Express app's requests are made with its prototypes in place, as its server makes them (message-classes.ts);
     // a listener that hands requests to an app names the app's classes.
-    const made = classes ?? (hasExpressPrototypes(listener) ? messageClassesOf(listener) : { IncomingMessage, ServerResponse });
+    const made = classes ?? messageClassesFor(listener) ?? { IncomingMessage, ServerResponse };
     const req = new made.IncomingMessage(socket as unknown as Socket);
     req.method = request.method;
     req.url = request.url;

@@ -47,8 +47,9 @@ export function messageClassesOf(app: ExpressPrototypes): MessageClasses {
   return classes;
 }
 
-/** Whether a request listener is an Express app (it carries the prototypes it gives its requests). */
-export function hasExpressPrototypes(listener: object): listener is ExpressPrototypes {
+/** The classes to make a listener's requests of: an Express app's (it carries the prototypes it gives them), else none. */
+export function messageClassesFor(listener: object): MessageClasses | undefined {
   const { request, response } = listener as Partial<ExpressPrototypes>;
-  return typeof request === 'object' && request !== null && typeof response === 'object' && response !== null;
+  const isApp = typeof request === 'object' && request !== null && typeof response === 'object' && response !== null;
+  return isApp ? messageClassesOf(listener as ExpressPrototypes) : undefined;
 }

@@ -45,6 +45,18 @@ describe('buffers for large response bodies', () => {
     for (const other of others) expect(other.buffer).not.toBe(inFlight.buffer);
   });
 
+  test('bodies of exactly MIN_POOLED_BYTES and MAX_POOLED_BYTES are pooled; one byte outside either is not', () => {
+    for (const bytes of [MIN_POOLED_BYTES, MAX_POOLED_BYTES]) {
+      const first = written(bytes);
+      expect(bodyBuffer(bytes).buffer).toBe(first.buffer);
+    }
+    for (const bytes of [MIN_POOLED_BYTES - 1, MAX_POOLED_BYTES + 1]) {
+      const res = response();
+      releaseWhenWritten(res, bodyBuffer(bytes));
+      expect(res.listenerCount('finish')).toBe(0);
+    }
+  });
+
   test('small and very large bodies are plain allocations, never taken back', () => {
     const small = bodyBuffer(MIN_POOLED_BYTES - 1);
     const huge = bodyBuffer(MAX_POOLED_BYTES + 1);

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { payloadBytes, payloadText } from '../odata/payload-text';
-import { GRAPH_JSON_CONTENT_TYPE, HEADER } from './headers';
+import { GRAPH_JSON_CONTENT_TYPE, HEADER, PLAIN_TEXT_CONTENT_TYPE } from './headers';
 import { bodyBuffer, releaseWhenWritten } from './page-buffers';
 import { noteResponseBody } from './request-log';
 
@@ -32,7 +32,7 @@ export function send(res: Response, out: GraphResponse): void {
   } else if (out.text !== undefined) {
     const bytes = Buffer.byteLength(out.text);
     noteResponseBody(res, out.text, bytes);
-    res.setHeader(HEADER.contentType, 'text/plain;charset=utf-8');
+    res.setHeader(HEADER.contentType, PLAIN_TEXT_CONTENT_TYPE);
     res.setHeader(HEADER.contentLength, bytes);
     res.end(out.text);
   } else {

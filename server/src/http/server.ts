@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import type { GraphErrorBody } from '../../../generated/graph';
 import { GRAPH_ERROR_CATALOG } from '../graph/errors';
 import type { KeyPair } from '../tls/certificates';
-import { hasExpressPrototypes, messageClassesOf } from './message-classes';
+import { messageClassesFor } from './message-classes';
 
 /** The longest request URL served; longer ones get 414. */
 export const MAX_URL_LENGTH = 8192;
@@ -43,7 +43,7 @@ function rawGraphError(status: number, code: string, message: string): string {
  */
 export function createMockServer(app: RequestListener, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS, tls?: KeyPair): Server {
   // An Express app's requests and responses are made with its prototypes in place (see message-classes.ts).
-  const messages = hasExpressPrototypes(app) ? messageClassesOf(app) : {};
+  const messages = messageClassesFor(app);
   const options = { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000, ...messages, ...timeouts };
   // A handshake is bounded like the headers are, so a client that opens TLS and stalls cannot hold a connection.
   const server = tls === undefined ? createServer(options, app) : createTlsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: timeouts.headersTimeout }, app);

@@ -1,5 +1,7 @@
 /** Graph's JSON media type, as it answers it. */
 export const GRAPH_JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+/** The media type of a plain-text answer (`/$count`'s number), as the service writes it. */
+export const PLAIN_TEXT_CONTENT_TYPE = 'text/plain;charset=utf-8';
 
 /** The header names mockgraph reads or writes, spelled as Graph spells them. */
 export const HEADER = {
